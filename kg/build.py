@@ -1,0 +1,346 @@
+"""Build the dataset: extract statements, check every quote, write TriG, N-Quads and JSON-LD.
+
+Output is byte-identical for the same sources: identifiers come from offsets, blank nodes are
+numbered in file order, and quads are written sorted. Files are written to a temporary directory
+and moved into place only when all three are complete, so a failed build leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+import yaml
+
+from . import __version__
+from .errors import KGError
+from .extract import curated, grid, structured
+from .model import CONCEPT_PROPERTIES, Duration, Statement
+from .ontology import Ontology, ontology, ontology_quads
+from .sources import Source, load_sources
+from .vocab import (
+    DCTERMS,
+    ID,
+    OA,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    PROV,
+    PROVENANCE_GRAPH,
+    RDF,
+    RDFS,
+    TIME,
+    XSD,
+    council_graph,
+    pk,
+)
+
+DIVERGENCE_GRAPH = ox.NamedNode(ID + "graph/divergences")
+DEFAULT_OUT = Path("build")
+OUTPUT_FILES = {
+    "permanence.trig": ox.RdfFormat.TRIG,
+    "permanence.nq": ox.RdfFormat.N_QUADS,
+    "permanence.jsonld": ox.RdfFormat.JSON_LD,
+}
+EXTRACTION_ACTIVITIES = {
+    "list": "Extraction of enumerated list items after a recognised lead-in",
+    "inline-list": "Extraction of options from an in-sentence list of permanence options",
+    "heading": "Extraction of options from section headings",
+    "mention": "Detection of options mentioned only in passing",
+    "pattern": "Extraction of sentences matching a fixed pattern",
+    "grid": "Extraction of the cells of a needs-to-option grid",
+    "curated": "Curation by hand of a fact stated in running prose, quote located by the build",
+}
+
+
+def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+    return ox.Literal(str(value))
+
+
+def _a(cls: str) -> tuple[ox.NamedNode, ox.NamedNode]:
+    return ox.NamedNode(RDF + "type"), ox.NamedNode(cls)
+
+
+def doc_iri(council: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}document/{council}")
+
+
+def statement_iri(st: Statement) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}statement/{st.key}")
+
+
+@dataclass
+class Extraction:
+    sources: dict[str, Source]
+    statements: list[Statement]
+    divergences: list[dict[str, Any]]
+
+
+def extract(onto: Ontology | None = None, sources: dict[str, Source] | None = None) -> Extraction:
+    onto = onto or ontology()
+    sources = sources if sources is not None else load_sources()
+    found: list[Statement] = []
+    problems: list[str] = []
+    for source in sources.values():
+        for extractor in (*structured.EXTRACTORS, grid.needs_grid):
+            try:
+                found.extend(extractor(onto, source))
+            except ValueError as exc:
+                problems.append(str(exc))
+    try:
+        found.extend(curated.curated_statements(onto, sources))
+    except KGError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise KGError(*problems)
+    statements = _merge(found)
+    check_quotes(statements, sources)
+    divergences = resolve_divergences(onto, sources, statements)
+    return Extraction(sources, statements, divergences)
+
+
+def _merge(statements: list[Statement]) -> list[Statement]:
+    """One statement per key: the same span saying the same kind of thing about the same subject
+    (a heading that is also in a list, say) is one statement with the concepts of both."""
+    merged: dict[str, Statement] = {}
+    for st in statements:
+        if st.key in merged:
+            keep = merged[st.key]
+            for prop, cid in st.concepts:
+                keep.add(prop, cid)
+            keep.values = {**st.values, **keep.values}
+        else:
+            merged[st.key] = st
+    return sorted(merged.values(), key=lambda s: (s.council, s.start, s.end, s.kind, s.subject or ""))
+
+
+def check_quotes(statements: Iterable[Statement], sources: dict[str, Source]) -> None:
+    """The evidence rule: every quote is the source's text at its offsets."""
+    failures = []
+    for st in statements:
+        text = sources[st.council].text
+        if not (0 <= st.start < st.end <= len(text)) or text[st.start : st.end] != st.quote:
+            failures.append(f"quote of {st.key} is not the text of {sources[st.council].file} at {st.start}-{st.end}")
+    if failures:
+        raise KGError(*failures)
+
+
+def resolve_divergences(
+    onto: Ontology, sources: dict[str, Source], statements: list[Statement]
+) -> list[dict[str, Any]]:
+    path = curated.CURATED_DIR / "divergences.yaml"
+    if not path.exists():
+        return []
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise KGError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    by_council: dict[str, list[Statement]] = {}
+    for st in statements:
+        by_council.setdefault(st.council, []).append(st)
+    problems, resolved, seen = [], [], set()
+    for i, entry in enumerate(entries, 1):
+        where = f"divergences.yaml entry {i}"
+        missing = {"id", "label", "description", "sides"} - set(entry)
+        if missing:
+            problems.append(f"{where}: missing {sorted(missing)}")
+            continue
+        if entry["id"] in seen:
+            problems.append(f"{where}: duplicate id '{entry['id']}'")
+        seen.add(entry["id"])
+        sides = []
+        for side in entry["sides"]:
+            try:
+                if side["council"] not in sources:
+                    raise KGError(f"unknown council '{side['council']}'")
+                loc = curated.locate(sources[side["council"]], side["quote"], side.get("section"))
+            except KGError as exc:
+                problems.extend(f"{where}: {p}" for p in exc.problems)
+                continue
+            covering = [
+                s
+                for s in by_council.get(side["council"], [])
+                if s.start <= loc.start and loc.end <= s.end and (not side.get("kind") or s.kind == side["kind"])
+            ]
+            if not covering:
+                problems.append(f"{where}: no {side['council']} statement covers \"{side['quote'][:60]}\"")
+                continue
+            sides.append(min(covering, key=lambda s: (s.end - s.start, s.kind)))
+        subject = entry.get("subject")
+        if subject:
+            try:
+                onto.subject(subject)
+            except KGError as exc:
+                problems.extend(f"{where}: {p}" for p in exc.problems)
+        resolved.append({**entry, "statements": sides})
+    if problems:
+        raise KGError(*problems)
+    return resolved
+
+
+def _duration_quads(node: ox.NamedNode, d: Duration, g: ox.NamedNode) -> list[ox.Quad]:
+    return [
+        ox.Quad(node, *_a(TIME + "Duration"), g),
+        ox.Quad(node, ox.NamedNode(TIME + "numericDuration"), _lit(f"{d.value:g}", "decimal"), g),
+        ox.Quad(node, ox.NamedNode(TIME + "unitType"), ox.NamedNode(f"{TIME}unit{d.unit.capitalize()}"), g),
+    ]
+
+
+def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Quad]:
+    g = council_graph(st.council)
+    s = statement_iri(st)
+    ev = ox.NamedNode(s.value + "/evidence")
+    qsel = ox.NamedNode(ev.value + "/quote")
+    psel = ox.NamedNode(ev.value + "/position")
+    doc = doc_iri(st.council)
+    quads = [
+        ox.Quad(s, *_a(onto.kinds[st.kind]), g),
+        ox.Quad(s, pk("council"), ox.NamedNode(onto.councils[st.council]), g),
+        ox.Quad(s, pk("normalisedText"), _lit(st.text), g),
+        ox.Quad(s, pk("hasEvidence"), ev, g),
+        ox.Quad(s, ox.NamedNode(PROV + "wasDerivedFrom"), doc, g),
+        ox.Quad(ev, *_a(PREFIXES["pk"] + "Evidence"), g),
+        ox.Quad(ev, *_a(OA + "SpecificResource"), g),
+        ox.Quad(ev, ox.NamedNode(OA + "hasSource"), doc, g),
+        ox.Quad(ev, ox.NamedNode(OA + "hasSelector"), qsel, g),
+        ox.Quad(ev, ox.NamedNode(OA + "hasSelector"), psel, g),
+        ox.Quad(ev, pk("section"), _lit(st.section), g),
+        ox.Quad(qsel, *_a(OA + "TextQuoteSelector"), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "exact"), _lit(st.quote), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "prefix"), _lit(source.text[max(0, st.start - 32) : st.start]), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "suffix"), _lit(source.text[st.end : st.end + 32]), g),
+        ox.Quad(psel, *_a(OA + "TextPositionSelector"), g),
+        ox.Quad(psel, ox.NamedNode(OA + "start"), _lit(st.start, "nonNegativeInteger"), g),
+        ox.Quad(psel, ox.NamedNode(OA + "end"), _lit(st.end, "nonNegativeInteger"), g),
+    ]
+    if st.subject:
+        quads.append(ox.Quad(s, pk("about"), ox.NamedNode(onto.subject(st.subject).iri), g))
+    for prop, cid in st.concepts:
+        scheme = CONCEPT_PROPERTIES[prop]
+        if scheme == "order":
+            target = onto.orders[cid].iri
+        elif scheme == "organisation":
+            target = onto.organisations[cid].iri
+        else:
+            target = onto.concept(scheme, cid)
+        quads.append(ox.Quad(s, pk(prop), ox.NamedNode(target), g))
+    for key, value in sorted(st.values.items()):
+        if isinstance(value, Duration):
+            node = ox.NamedNode(f"{s.value}/{key}")
+            quads.append(ox.Quad(s, pk(key), node, g))
+            quads.extend(_duration_quads(node, value, g))
+        elif key == "date":
+            quads.append(ox.Quad(s, ox.NamedNode(DCTERMS + "date"), _lit(value, "gYearMonth"), g))
+        elif key == "listPosition":
+            quads.append(ox.Quad(s, pk(key), _lit(value, "integer"), g))
+        elif key == "immediatelyPreceding":
+            quads.append(ox.Quad(s, pk(key), _lit(str(bool(value)).lower(), "boolean"), g))
+        else:
+            quads.append(ox.Quad(s, pk(key), _lit(value, "decimal"), g))
+    activity = "curated" if st.origin.startswith("curated") else st.origin
+    quads.append(
+        ox.Quad(s, ox.NamedNode(PROV + "wasGeneratedBy"), ox.NamedNode(f"{ID}activity/{activity}"), PROVENANCE_GRAPH)
+    )
+    return quads
+
+
+def provenance_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad]:
+    g = PROVENANCE_GRAPH
+    agent = ox.NamedNode(ID + "agent/permanence-kg")
+    quads = []
+    for name, label in EXTRACTION_ACTIVITIES.items():
+        act = ox.NamedNode(f"{ID}activity/{name}")
+        quads += [
+            ox.Quad(act, *_a(PROV + "Activity"), g),
+            ox.Quad(act, ox.NamedNode(RDFS + "label"), ox.Literal(label, language="en"), g),
+            ox.Quad(act, ox.NamedNode(PROV + "wasAssociatedWith"), agent, g),
+        ]
+    quads.append(ox.Quad(agent, ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"), _lit(__version__), g))
+    for source in sources.values():
+        doc = doc_iri(source.council)
+        council = ox.NamedNode(onto.councils[source.council])
+        quads += [
+            ox.Quad(doc, *_a(PREFIXES["pk"] + "GuidanceDocument"), g),
+            ox.Quad(doc, ox.NamedNode(DCTERMS + "title"), _lit(source.title), g),
+            ox.Quad(doc, ox.NamedNode(DCTERMS + "publisher"), council, g),
+            ox.Quad(doc, pk("sha256"), _lit(source.sha256), g),
+            ox.Quad(doc, pk("fileName"), _lit(source.file), g),
+            ox.Quad(council, pk("document"), doc, g),
+        ]
+    return quads
+
+
+def divergence_quads(onto: Ontology, divergences: list[dict[str, Any]]) -> list[ox.Quad]:
+    g = DIVERGENCE_GRAPH
+    quads = []
+    for d in divergences:
+        node = ox.NamedNode(f"{ID}divergence/{d['id']}")
+        quads += [
+            ox.Quad(node, *_a(PREFIXES["pk"] + "Divergence"), g),
+            ox.Quad(node, pk("localId"), _lit(d["id"]), g),
+            ox.Quad(node, ox.NamedNode(RDFS + "label"), ox.Literal(d["label"], language="en"), g),
+            ox.Quad(node, ox.NamedNode(DCTERMS + "description"), ox.Literal(d["description"], language="en"), g),
+            ox.Quad(node, ox.NamedNode(PROV + "wasAttributedTo"), ox.NamedNode(ID + "agent/permanence-kg"), g),
+        ]
+        if d.get("subject"):
+            quads.append(ox.Quad(node, pk("about"), ox.NamedNode(onto.subject(d["subject"]).iri), g))
+        for st in d["statements"]:
+            quads.append(ox.Quad(node, pk("hasSide"), statement_iri(st), g))
+        law = d.get("law") or {}
+        if law.get("says"):
+            quads.append(ox.Quad(node, pk("lawSays"), ox.Literal(law["says"], language="en"), g))
+        for cited in law.get("cites", []):
+            quads.append(ox.Quad(node, pk("lawCited"), ox.NamedNode("http://www.legislation.gov.uk/id/" + cited), g))
+    return quads
+
+
+def dataset_quads(extraction: Extraction, onto: Ontology | None = None) -> list[ox.Quad]:
+    onto = onto or ontology()
+    quads = list(ontology_quads())
+    quads += provenance_quads(onto, extraction.sources)
+    for st in extraction.statements:
+        quads += statement_quads(onto, st, extraction.sources[st.council])
+    quads += divergence_quads(onto, extraction.divergences)
+    unique = {str(q): q for q in quads}
+    return [unique[k] for k in sorted(unique, key=_sort_key)]
+
+
+def _sort_key(nquad: str) -> tuple[str, str]:
+    # Group by graph (the last term) so TriG writes one block per graph.
+    graph = nquad.rsplit(" ", 1)[-1] if nquad.endswith(">") else ""
+    return graph, nquad
+
+
+def serialise(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
+    prefixes = {k: v for k, v in PREFIXES.items()} if fmt in (ox.RdfFormat.TRIG,) else None
+    data = ox.serialize(quads, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(quads, format=fmt)
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
+    """Write all formats, or none: a failure leaves ``out`` as it was."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    try:
+        for name, fmt in OUTPUT_FILES.items():
+            (staging / name).write_bytes(serialise(quads, fmt))
+        written = {}
+        for name in OUTPUT_FILES:
+            os.replace(staging / name, out / name)
+            written[name] = out / name
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build(out: Path = DEFAULT_OUT) -> tuple[Extraction, dict[str, Path]]:
+    onto = ontology()
+    extraction = extract(onto)
+    quads = dataset_quads(extraction, onto)
+    return extraction, write_outputs(quads, out)
