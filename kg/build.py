@@ -82,7 +82,11 @@ class Extraction:
     divergences: list[dict[str, Any]]
 
 
-def extract(onto: Ontology | None = None, sources: dict[str, Source] | None = None) -> Extraction:
+def extract(
+    onto: Ontology | None = None,
+    sources: dict[str, Source] | None = None,
+    curated_dir: Path | None = None,
+) -> Extraction:
     onto = onto or ontology()
     sources = sources if sources is not None else load_sources()
     found: list[Statement] = []
@@ -94,14 +98,14 @@ def extract(onto: Ontology | None = None, sources: dict[str, Source] | None = No
             except ValueError as exc:
                 problems.append(str(exc))
     try:
-        found.extend(curated.curated_statements(onto, sources))
+        found.extend(curated.curated_statements(onto, sources, curated_dir))
     except KGError as exc:
         problems.extend(exc.problems)
     if problems:
         raise KGError(*problems)
     statements = _merge(found)
     check_quotes(statements, sources)
-    divergences = resolve_divergences(onto, sources, statements)
+    divergences = resolve_divergences(onto, sources, statements, curated_dir)
     return Extraction(sources, statements, divergences)
 
 
@@ -132,9 +136,9 @@ def check_quotes(statements: Iterable[Statement], sources: dict[str, Source]) ->
 
 
 def resolve_divergences(
-    onto: Ontology, sources: dict[str, Source], statements: list[Statement]
+    onto: Ontology, sources: dict[str, Source], statements: list[Statement], curated_dir: Path | None = None
 ) -> list[dict[str, Any]]:
-    path = curated.CURATED_DIR / "divergences.yaml"
+    path = (curated_dir or curated.CURATED_DIR) / "divergences.yaml"
     if not path.exists():
         return []
     try:
@@ -339,8 +343,11 @@ def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def build(out: Path = DEFAULT_OUT) -> tuple[Extraction, dict[str, Path]]:
+def build(
+    out: Path = DEFAULT_OUT, sources_dir: Path | None = None, curated_dir: Path | None = None
+) -> tuple[Extraction, dict[str, Path]]:
+    """Extract, check and write the dataset; raises KGError, writing nothing, on any failure."""
     onto = ontology()
-    extraction = extract(onto)
+    extraction = extract(onto, load_sources(sources_dir), curated_dir)
     quads = dataset_quads(extraction, onto)
     return extraction, write_outputs(quads, out)

@@ -87,8 +87,9 @@ def load_manifest(path: Path = MANIFEST) -> dict:
     return data
 
 
-def load_sources(directory: Path = SOURCES_DIR) -> dict[str, Source]:
+def load_sources(directory: Path | None = None) -> dict[str, Source]:
     """Every council's document, checked against the manifest; all problems reported together."""
+    directory = directory or SOURCES_DIR
     manifest = load_manifest(directory / "manifest.yaml")
     problems: list[str] = []
     sources: dict[str, Source] = {}
@@ -124,11 +125,11 @@ def load_sources(directory: Path = SOURCES_DIR) -> dict[str, Source]:
     return sources
 
 
-def council_ids(directory: Path = SOURCES_DIR) -> list[str]:
-    return list(load_manifest(directory / "manifest.yaml")["councils"])
+def council_ids(directory: Path | None = None) -> list[str]:
+    return list(load_manifest((directory or SOURCES_DIR) / "manifest.yaml")["councils"])
 
 
-def check_council(council: str, directory: Path = SOURCES_DIR) -> str:
+def check_council(council: str, directory: Path | None = None) -> str:
     known = council_ids(directory)
     if council not in known:
         raise KGError(f"unknown council '{council}': expected one of {', '.join(known)}")

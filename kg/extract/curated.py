@@ -98,9 +98,9 @@ def _duration(value: Any, where: str) -> Duration:
         raise KGError(f"{where}: {exc}") from None
 
 
-def load_entries(directory: Path = CURATED_DIR) -> list[tuple[str, dict[str, Any]]]:
+def load_entries(directory: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
     entries: list[tuple[str, dict[str, Any]]] = []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted((directory or CURATED_DIR).glob("*.yaml")):
         if path.name == "divergences.yaml":
             continue
         try:
@@ -115,7 +115,7 @@ def load_entries(directory: Path = CURATED_DIR) -> list[tuple[str, dict[str, Any
 
 
 def curated_statements(
-    onto: Ontology, sources: dict[str, Source], directory: Path = CURATED_DIR
+    onto: Ontology, sources: dict[str, Source], directory: Path | None = None
 ) -> list[Statement]:
     statements: list[Statement] = []
     problems: list[str] = []

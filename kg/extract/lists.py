@@ -92,13 +92,14 @@ def _split_glued(text: str, start: int, end: int) -> list[Item]:
 
 def _attach_children(text: str, items: list[Item]) -> list[Item]:
     """Fold a lead-in ("Any person:") into the items that complete it. North Somerset ends
-    ordinary items with ':' too, so an item is a lead-in only if the next one reads on from it."""
+    ordinary items with ':' too, so an item is a lead-in only if it is a bare phrase of a few
+    words and the next item reads on from it."""
     out: list[Item] = []
     lead_in = ""
     for i, item in enumerate(items):
         body = text[item.start : item.end]
         following = text[items[i + 1].start : items[i + 1].end] if i + 1 < len(items) else ""
-        if body.endswith(":") and _CHILD_OPENERS.match(following):
+        if body.endswith(":") and len(body.split()) <= 4 and _CHILD_OPENERS.match(following):
             lead_in = body
             continue
         if lead_in and _CHILD_OPENERS.match(body):
