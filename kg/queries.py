@@ -32,7 +32,7 @@ def _allowed_values() -> dict[str, Callable[[], list[str]]]:
     onto = ontology()
     return {
         "council": lambda: sorted(onto.councils),
-        "kind": lambda: sorted(onto.kinds),
+        "kind": lambda: sorted([*onto.kinds, "divergence"]),
         "option": lambda: sorted(onto.options),
         "order": lambda: sorted(onto.orders),
         "subject": lambda: sorted(onto.options) + sorted(onto.orders),
