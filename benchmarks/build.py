@@ -24,7 +24,9 @@ def one_build(out: Path) -> tuple[float, float]:
         "from kg.build import build; build(Path(sys.argv[1]));"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(out)], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out)], check=True, capture_output=True, text=True
+    )
     seconds, mib = done.stdout.split()
     return float(seconds), float(mib)
 
@@ -45,7 +47,8 @@ def main() -> None:
             "|---|---|---|---|---|",
             f"| build time in process (s) | {statistics.median(seconds):.2f} | {min(seconds):.2f} | "
             f"{max(seconds):.2f} | < 30 |",
-            f"| peak memory (MiB) | {statistics.median(memory):.0f} | {min(memory):.0f} | {max(memory):.0f} | |",
+            f"| peak memory (MiB) | {statistics.median(memory):.0f} | {min(memory):.0f} | "
+            f"{max(memory):.0f} | |",
             f"| process wall time incl. start-up (s, mean of {args.runs}) | {total / args.runs:.2f} | | | |",
         ]
     )

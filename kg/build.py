@@ -27,7 +27,6 @@ from .vocab import (
     DCTERMS,
     ID,
     OA,
-    ONTOLOGY_GRAPH,
     PREFIXES,
     PROV,
     PROVENANCE_GRAPH,
@@ -130,7 +129,9 @@ def check_quotes(statements: Iterable[Statement], sources: dict[str, Source]) ->
     for st in statements:
         text = sources[st.council].text
         if not (0 <= st.start < st.end <= len(text)) or text[st.start : st.end] != st.quote:
-            failures.append(f"quote of {st.key} is not the text of {sources[st.council].file} at {st.start}-{st.end}")
+            failures.append(
+                f"quote of {st.key} is not the text of {sources[st.council].file} at {st.start}-{st.end}"
+            )
     if failures:
         raise KGError(*failures)
 
@@ -170,7 +171,9 @@ def resolve_divergences(
             covering = [
                 s
                 for s in by_council.get(side["council"], [])
-                if s.start <= loc.start and loc.end <= s.end and (not side.get("kind") or s.kind == side["kind"])
+                if s.start <= loc.start
+                and loc.end <= s.end
+                and (not side.get("kind") or s.kind == side["kind"])
             ]
             if not covering:
                 problems.append(f"{where}: no {side['council']} statement covers \"{side['quote'][:60]}\"")
@@ -249,7 +252,12 @@ def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Qu
             quads.append(ox.Quad(s, pk(key), _lit(value, "decimal"), g))
     activity = "curated" if st.origin.startswith("curated") else st.origin
     quads.append(
-        ox.Quad(s, ox.NamedNode(PROV + "wasGeneratedBy"), ox.NamedNode(f"{ID}activity/{activity}"), PROVENANCE_GRAPH)
+        ox.Quad(
+            s,
+            ox.NamedNode(PROV + "wasGeneratedBy"),
+            ox.NamedNode(f"{ID}activity/{activity}"),
+            PROVENANCE_GRAPH,
+        )
     )
     return quads
 
@@ -265,7 +273,9 @@ def provenance_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad
             ox.Quad(act, ox.NamedNode(RDFS + "label"), ox.Literal(label, language="en"), g),
             ox.Quad(act, ox.NamedNode(PROV + "wasAssociatedWith"), agent, g),
         ]
-    quads.append(ox.Quad(agent, ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"), _lit(__version__), g))
+    quads.append(
+        ox.Quad(agent, ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"), _lit(__version__), g)
+    )
     for source in sources.values():
         doc = doc_iri(source.council)
         council = ox.NamedNode(onto.councils[source.council])
@@ -289,8 +299,12 @@ def divergence_quads(onto: Ontology, divergences: list[dict[str, Any]]) -> list[
             ox.Quad(node, *_a(PREFIXES["pk"] + "Divergence"), g),
             ox.Quad(node, pk("localId"), _lit(d["id"]), g),
             ox.Quad(node, ox.NamedNode(RDFS + "label"), ox.Literal(d["label"], language="en"), g),
-            ox.Quad(node, ox.NamedNode(DCTERMS + "description"), ox.Literal(d["description"], language="en"), g),
-            ox.Quad(node, ox.NamedNode(PROV + "wasAttributedTo"), ox.NamedNode(ID + "agent/permanence-kg"), g),
+            ox.Quad(
+                node, ox.NamedNode(DCTERMS + "description"), ox.Literal(d["description"], language="en"), g
+            ),
+            ox.Quad(
+                node, ox.NamedNode(PROV + "wasAttributedTo"), ox.NamedNode(ID + "agent/permanence-kg"), g
+            ),
         ]
         if d.get("subject"):
             quads.append(ox.Quad(node, pk("about"), ox.NamedNode(onto.subject(d["subject"]).iri), g))
@@ -300,7 +314,9 @@ def divergence_quads(onto: Ontology, divergences: list[dict[str, Any]]) -> list[
         if law.get("says"):
             quads.append(ox.Quad(node, pk("lawSays"), ox.Literal(law["says"], language="en"), g))
         for cited in law.get("cites", []):
-            quads.append(ox.Quad(node, pk("lawCited"), ox.NamedNode("http://www.legislation.gov.uk/id/" + cited), g))
+            quads.append(
+                ox.Quad(node, pk("lawCited"), ox.NamedNode("http://www.legislation.gov.uk/id/" + cited), g)
+            )
     return quads
 
 
@@ -322,8 +338,11 @@ def _sort_key(nquad: str) -> tuple[str, str]:
 
 
 def serialise(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
-    prefixes = {k: v for k, v in PREFIXES.items()} if fmt in (ox.RdfFormat.TRIG,) else None
-    data = ox.serialize(quads, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(quads, format=fmt)
+    if fmt == ox.RdfFormat.TRIG:
+        data = ox.serialize(quads, format=fmt, prefixes=dict(PREFIXES))
+    else:
+        data = ox.serialize(quads, format=fmt)
+    assert data is not None  # no output file given, so serialize returns the bytes
     return data if data.endswith(b"\n") else data + b"\n"
 
 

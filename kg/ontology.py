@@ -81,18 +81,16 @@ class Ontology:
 
     def _select(self, query: str) -> list[list[str]]:
         rows = self.store.query(SPARQL_PREFIXES + query, default_graph=ONTOLOGY_GRAPH)
+        assert isinstance(rows, ox.QuerySolutions)
         return [[term.value if term is not None else "" for term in row] for row in rows]
 
     def _terms(self, cls: str) -> dict[str, Term]:
-        rows = self._select(
-            f"""SELECT ?s ?id ?label (GROUP_CONCAT(?w; separator="\\u0001") AS ?ws) WHERE {{
+        rows = self._select(f"""SELECT ?s ?id ?label (GROUP_CONCAT(?w; separator="\\u0001") AS ?ws) WHERE {{
                 ?s a {cls} ; pk:localId ?id ; rdfs:label ?label .
                 OPTIONAL {{ ?s skos:altLabel|skos:hiddenLabel|rdfs:label ?w }}
-            }} GROUP BY ?s ?id ?label ORDER BY ?id"""
-        )
+            }} GROUP BY ?s ?id ?label ORDER BY ?id""")
         return {
-            r[1]: Term(r[0], r[1], r[2], tuple(sorted(set(filter(None, r[3].split("\u0001"))))))
-            for r in rows
+            r[1]: Term(r[0], r[1], r[2], tuple(sorted(set(filter(None, r[3].split("\u0001")))))) for r in rows
         }
 
     @cached_property
@@ -118,7 +116,8 @@ class Ontology:
         """scheme id -> concept id -> IRI."""
         schemes: dict[str, dict[str, str]] = {}
         for concept, cid, scheme in self._select(
-            "SELECT ?c ?id ?scheme WHERE { ?c a skos:Concept ; pk:localId ?id ; skos:inScheme/pk:localId ?scheme }"
+            "SELECT ?c ?id ?scheme WHERE "
+            "{ ?c a skos:Concept ; pk:localId ?id ; skos:inScheme/pk:localId ?scheme }"
         ):
             schemes.setdefault(scheme, {})[cid] = concept
         return schemes

@@ -82,7 +82,8 @@ def test_curated_quote_ambiguous(copied_curated, tmp_path):
 
 def test_curated_entry_with_unknown_concept_lists_what_is_accepted(copied_curated, tmp_path):
     (copied_curated / "zz-test.yaml").write_text(
-        "- council: medway\n  kind: timescale\n  quote: within 16 weeks\n  concepts: {timescaleTopic: [soon]}\n"
+        "- council: medway\n  kind: timescale\n  quote: within 16 weeks\n"
+        "  concepts: {timescaleTopic: [soon]}\n"
     )
     result = run_build(tmp_path / "out")
     assert result.exit_code == 1

@@ -37,9 +37,20 @@ def test_every_statement_names_its_section(data_dir):
 
 def test_every_council_fact_has_a_council_and_a_known_kind(extraction):
     kinds = {
-        "option", "advantage", "disadvantage", "applicant", "applicant-exclusion", "parental-responsibility",
-        "legal-order", "legal-effect", "timescale", "age-guidance", "need-to-option", "organisation",
-        "document-date", "support",
+        "option",
+        "advantage",
+        "disadvantage",
+        "applicant",
+        "applicant-exclusion",
+        "parental-responsibility",
+        "legal-order",
+        "legal-effect",
+        "timescale",
+        "age-guidance",
+        "need-to-option",
+        "organisation",
+        "document-date",
+        "support",
     }
     assert {s.kind for s in extraction.statements} <= kinds
     assert all(s.council in extraction.sources for s in extraction.statements)

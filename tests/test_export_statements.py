@@ -18,21 +18,38 @@ def invoke(data_dir, *args):
 def test_csv_has_exactly_the_stable_columns(data_dir):
     result = invoke(data_dir)
     header = next(csv.reader(io.StringIO(result.output)))
-    assert tuple(header) == EXPORT_COLUMNS == (
-        "council", "kind", "subject", "subject_label", "concept", "text", "quote", "start", "end", "section",
-        "source_file",
+    assert (
+        tuple(header)
+        == EXPORT_COLUMNS
+        == (
+            "council",
+            "kind",
+            "subject",
+            "subject_label",
+            "concept",
+            "text",
+            "quote",
+            "start",
+            "end",
+            "section",
+            "source_file",
+        )
     )
 
 
 def test_filters_by_council_and_kind(data_dir):
-    rows = json.loads(invoke(data_dir, "--council", "dorset", "--kind", "applicant", "--format", "json").output)
+    rows = json.loads(
+        invoke(data_dir, "--council", "dorset", "--kind", "applicant", "--format", "json").output
+    )
     assert len(rows) == 10
     assert {r["council"] for r in rows} == {"dorset"} and {r["kind"] for r in rows} == {"applicant"}
     assert all(isinstance(r["start"], int) for r in rows)
 
 
 def test_concepts_are_pipe_separated_ids(data_dir):
-    rows = json.loads(invoke(data_dir, "--council", "medway", "--kind", "applicant", "--format", "json").output)
+    rows = json.loads(
+        invoke(data_dir, "--council", "medway", "--kind", "applicant", "--format", "json").output
+    )
     leave = [r for r in rows if "leave of the court" in r["quote"]]
     assert leave and set(leave[0]["concept"].split("|")) == {"any-person", "child", "with-leave"}
 

@@ -12,7 +12,9 @@ from kg.build import Extraction
 
 
 def counts(extraction: Extraction, kind: str) -> Counter[tuple[str, str | None]]:
-    return Counter((s.council, s.subject) for s in extraction.statements if s.kind == kind and s.origin == "list")
+    return Counter(
+        (s.council, s.subject) for s in extraction.statements if s.kind == kind and s.origin == "list"
+    )
 
 
 @pytest.mark.parametrize(
@@ -30,7 +32,9 @@ def counts(extraction: Extraction, kind: str) -> Counter[tuple[str, str | None]]
         ("medway", "adoption", 5, 2),
     ],
 )
-def test_each_advantage_and_disadvantage_list_is_complete(extraction, council, option, advantages, disadvantages):
+def test_each_advantage_and_disadvantage_list_is_complete(
+    extraction, council, option, advantages, disadvantages
+):
     assert counts(extraction, "advantage")[(council, option)] == advantages
     assert counts(extraction, "disadvantage")[(council, option)] == disadvantages
 
@@ -78,13 +82,11 @@ def test_lead_in_item_is_folded_into_its_children(extraction):
 def test_applicant_items_carry_category_route_and_residence_period(extraction):
     applicants = [s for s in extraction.statements if s.kind == "applicant"]
     assert all(s.concept_ids("applicantCategory") and s.concept_ids("route") for s in applicants)
-    foster = [
-        s
-        for s in applicants
-        if s.subject == "special-guardianship-order" and "foster carer" in s.text
-    ]
+    foster = [s for s in applicants if s.subject == "special-guardianship-order" and "foster carer" in s.text]
     assert {s.council for s in foster} == {"north-somerset", "medway", "dorset"}
-    assert all(s.values["livedWithFor"].value == 1 and s.values["livedWithFor"].unit == "year" for s in foster)
+    assert all(
+        s.values["livedWithFor"].value == 1 and s.values["livedWithFor"].unit == "year" for s in foster
+    )
     assert all(s.values["immediatelyPreceding"] for s in foster)
     assert {s.council for s in foster if "la-foster-carer" in s.concept_ids("applicantCategory")} == {
         "north-somerset",
@@ -99,7 +101,10 @@ def test_exclusions_are_separate_statements(extraction):
         ("medway", "special-guardianship-order"),
         ("dorset", "special-guardianship-order"),
     }
-    assert all(s.concept_ids("applicantCategory") == ["parent"] and s.concept_ids("route") == ["excluded"] for s in excluded)
+    assert all(
+        s.concept_ids("applicantCategory") == ["parent"] and s.concept_ids("route") == ["excluded"]
+        for s in excluded
+    )
 
 
 def test_every_advantage_and_disadvantage_has_a_theme(extraction):
@@ -114,7 +119,12 @@ def test_cumbria_legal_orders_per_option(extraction):
             orders.setdefault(s.subject, []).extend(s.concept_ids("legalOrder"))
     assert orders == {
         "reunification": ["supervision-order"],
-        "kinship": ["child-arrangements-order", "special-guardianship-order", "supervision-order", "adoption-order"],
+        "kinship": [
+            "child-arrangements-order",
+            "special-guardianship-order",
+            "supervision-order",
+            "adoption-order",
+        ],
         "adoption": ["adoption-order"],
         "special-guardianship": ["supervision-order", "section-8-order"],
         "long-term-fostering": ["care-order"],
@@ -142,7 +152,10 @@ def test_north_somerset_grid_has_four_rows_for_each_column(extraction):
         {"child-arrangements": 4, "special-guardianship": 4, "adoption": 4, "long-term-fostering": 4}
     )
     broken_cell = [s for s in grid if s.subject == "long-term-fostering"][-1]
-    assert broken_cell.text == "Birth parents are able and willing to exercise a degree of parental responsibility."
+    assert (
+        broken_cell.text
+        == "Birth parents are able and willing to exercise a degree of parental responsibility."
+    )
 
 
 def test_option_presentation(extraction):
@@ -153,6 +166,15 @@ def test_option_presentation(extraction):
     }
     residential = {c for c, o in listed if o == "residential"}
     assert residential == {"medway", "cumbria", "dorset"}
-    everywhere = {o for o in {o for _, o in listed} if all((c, o) in listed for c in
-                  ("north-somerset", "medway", "cumbria", "dorset", "enfield"))}
-    assert everywhere == {"reunification", "kinship", "adoption", "special-guardianship", "long-term-fostering"}
+    everywhere = {
+        o
+        for o in {o for _, o in listed}
+        if all((c, o) in listed for c in ("north-somerset", "medway", "cumbria", "dorset", "enfield"))
+    }
+    assert everywhere == {
+        "reunification",
+        "kinship",
+        "adoption",
+        "special-guardianship",
+        "long-term-fostering",
+    }

@@ -76,10 +76,11 @@ def locate(source: Source, quote: str, section: str | None = None) -> Located:
         matches = [m for m in matches if source.section_at(m.start()) == section]
     where = f"{source.file}" + (f" section '{section}'" if section else "")
     if not matches:
-        raise KGError(f"curated quote not found in {where}: \"{_short(quote)}\"")
+        raise KGError(f'curated quote not found in {where}: "{_short(quote)}"')
     if len(matches) > 1:
         raise KGError(
-            f"curated quote occurs {len(matches)} times in {where} (add section: or lengthen it): \"{_short(quote)}\""
+            f"curated quote occurs {len(matches)} times in {where} "
+            f'(add section: or lengthen it): "{_short(quote)}"'
         )
     return Located(matches[0].start(), matches[0].end())
 
@@ -161,7 +162,9 @@ def _statement(onto: Ontology, sources: dict[str, Source], where: str, entry: An
     )
     for prop, ids in (entry.get("concepts") or {}).items():
         if prop not in CONCEPT_PROPERTIES:
-            raise KGError(f"unknown concept property '{prop}': expected one of {', '.join(CONCEPT_PROPERTIES)}")
+            raise KGError(
+                f"unknown concept property '{prop}': expected one of {', '.join(CONCEPT_PROPERTIES)}"
+            )
         for cid in [ids] if isinstance(ids, str) else ids:
             check_concept(onto, prop, cid)
             st.add(prop, cid)

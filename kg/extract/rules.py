@@ -20,16 +20,19 @@ THEME_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("legal-security", r"legal (?:challenge|security)|less secure|overturn"),
         (
             "challenge-discharge",
-            r"discharge|revo(?:ke|cation)|overturn|legal challenge|application (?:can|to)|new applications? to court|leave to apply|apply for any other",
+            r"discharge|revo(?:ke|cation)|overturn|legal challenge|application (?:can|to)"
+            r"|new applications? to court|leave to apply|apply for any other",
         ),
         (
             "birth-family-links",
-            r"legal links to the birth family|separation from the family of origin|birth family|parent requires leave",
+            r"legal links to the birth family|separation from the family of origin|birth family"
+            r"|parent requires leave",
         ),
         ("belonging-identity", r"belonging|family member|legal member of the family"),
         (
             "la-involvement-review",
-            r"social work|review|looked after|\bin care\b|local authority retains|legal responsibility towards",
+            r"social work|review|looked after|\bin care\b|local authority retains"
+            r"|legal responsibility towards",
         ),
         ("support-finance", r"support|allowance|assessment of (?:their )?(?:support )?need"),
         ("education", r"education"),
@@ -58,11 +61,16 @@ CATEGORY_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("step-parent", r"party to (?:a )?marriage"),
         (
             "cao-live-with-person",
-            r"named in a child arrangements? order[^;]*\bto live\b|holds an? (?:CAO|(?:residence or )?child arrangements? order)",
+            r"named in a child arrangements? order[^;]*\bto live\b"
+            r"|holds an? (?:CAO|(?:residence or )?child arrangements? order)",
         ),
         ("residence-order-holder", r"holds an? residence"),
         ("cao-contact-person-with-pr", r"contact.{0,3} aspects[^;]*parental responsibility"),
-        ("long-residence-person", r"lived (?:with )?(?:for )?(?:a period of )?(?:at least )?(?:3|three) (?:out of |of )?(?:the last|years)"),
+        (
+            "long-residence-person",
+            r"lived (?:with )?(?:for )?(?:a period of )?(?:at least )?(?:3|three) "
+            r"(?:out of |of )?(?:the last|years)",
+        ),
         ("la-foster-carer", r"local authority foster (?:carer|parent)"),
         ("foster-carer", r"^a foster carer\b"),
         ("relative", r"\brelative\b"),

@@ -60,9 +60,7 @@ def _lead_subject(onto: Ontology, kind: str, lead: str) -> Term | None:
     return found[-1][2] if found else None
 
 
-def _items(
-    source: Source, pattern: re.Pattern[str]
-) -> Iterator[tuple[re.Match[str], list[Item]]]:
+def _items(source: Source, pattern: re.Pattern[str]) -> Iterator[tuple[re.Match[str], list[Item]]]:
     headings = frozenset(h.start for h in source.headings)
     for m in pattern.finditer(source.text):
         yield m, list_items(source.text, m.end() + 1, headings)
@@ -85,10 +83,11 @@ def applicants(onto: Ontology, source: Source) -> Iterator[Statement]:
     for m, items in _items(source, APPLICANTS):
         lead = m.group("lead")
         # The order is named in the lead-in ("may apply for a CAO") or, failing that, the section.
-        order = _lead_subject(onto, "order", lead)
-        if order is None:
+        named = _lead_subject(onto, "order", lead)
+        if named is None:
             option = _lead_subject(onto, "option", lead) or _section_option(onto, source, m.start())
-            order = _principal_order(onto, option)
+            named = _principal_order(onto, option)
+        order = named
         for n, item in enumerate(items, 1):
             text = normalise(f"{item.lead_in} {source.text[item.start:item.end]}")
             st = _statement(source, "applicant", item.start, item.end, "list", subject=order.id, text=text)
@@ -98,7 +97,10 @@ def applicants(onto: Ontology, source: Source) -> Iterator[Statement]:
 
 
 def _principal_order(onto: Ontology, option: Term | None) -> Term:
-    ids = {"special-guardianship": "special-guardianship-order", "child-arrangements": "child-arrangements-order"}
+    ids = {
+        "special-guardianship": "special-guardianship-order",
+        "child-arrangements": "child-arrangements-order",
+    }
     if option is None or option.id not in ids:
         raise ValueError(f"no order for applicant list under option {option.id if option else None}")
     return onto.orders[ids[option.id]]
@@ -172,16 +174,16 @@ def options(onto: Ontology, source: Source) -> Iterator[Statement]:
             presented.add(term.id)
             yield st
     for heading in source.headings:
-        term = onto.starts_with("option", _NUMBERING.sub("", heading.text))
-        if term is not None:
+        section_option = onto.starts_with("option", _NUMBERING.sub("", heading.text))
+        if section_option is not None:
             start, end = heading.start, heading.end
             while source.text[start] in " \t\u00a0":
                 start += 1
             while source.text[end - 1] in " \t\u00a0":
                 end -= 1
-            st = _statement(source, "option", start, end, "heading", subject=term.id)
+            st = _statement(source, "option", start, end, "heading", subject=section_option.id)
             st.add("presentation", "section")
-            presented.add(term.id)
+            presented.add(section_option.id)
             yield st
     # An option neither listed nor given a section may still be mentioned: the first sentence that does.
     for term in onto.options.values():
