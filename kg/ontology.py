@@ -17,14 +17,8 @@ from .errors import KGError
 from .vocab import ONTOLOGY_GRAPH, SPARQL_PREFIXES
 
 
-def _ontology_dir() -> Path:
-    packaged = Path(str(resources.files("kg") / "ontology"))
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "ontology"
-
-
-ONTOLOGY_DIR = _ontology_dir()
+# ontology/ at the top level; kg/ontology links to it so an installed wheel carries the ontology.
+ONTOLOGY_DIR = Path(str(resources.files("kg") / "ontology"))
 ONTOLOGY_FILES = ("permanence.ttl", "individuals.ttl", "concepts.ttl", "organisations.ttl")
 
 
