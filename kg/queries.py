@@ -23,7 +23,8 @@ from .ontology import ontology
 from .store import load_store
 from .vocab import SPARQL_PREFIXES
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+# queries/ at the top level; kg/library links to it so an installed wheel carries the library.
+QUERIES_DIR = Path(__file__).resolve().parent / "library"
 _PARAM = re.compile(r"\?_([A-Za-z][A-Za-z0-9_]*)")
 
 
@@ -47,7 +48,9 @@ class Parameter:
     enumerated: bool = False
 
     def values(self) -> list[str]:
-        lookup = _allowed_values().get(self.name)
+        # "other_council" is checked as a council: the last word of the name says what it holds.
+        known = _allowed_values()
+        lookup = known.get(self.name) or known.get(self.name.rsplit("_", 1)[-1])
         return lookup() if (self.enumerated and lookup) else []
 
 
@@ -72,7 +75,9 @@ class Query:
             value = str(given.get(name, param.default) if given.get(name) is not None else param.default)
             allowed = param.values()
             if value and allowed and value not in allowed:
-                raise KGError(f"unknown {name} '{value}' for query '{self.name}': expected one of {', '.join(allowed)}")
+                raise KGError(
+                    f"unknown {name} '{value}' for query '{self.name}': expected one of {', '.join(allowed)}"
+                )
             values[name] = value
         return values
 
@@ -111,7 +116,9 @@ def library(directory: Path = QUERIES_DIR) -> dict[str, Query]:
 def get(name: str) -> Query:
     queries = library()
     if name not in queries:
-        raise KGError(f"unknown query '{name}': run `permanence-kg query --list` to see the {len(queries)} queries")
+        raise KGError(
+            f"unknown query '{name}': run `permanence-kg query --list` to see the {len(queries)} queries"
+        )
     return queries[name]
 
 
@@ -145,7 +152,9 @@ def _execute(store: ox.Store, text: str, substitutions: dict[str, str]) -> Resul
     if isinstance(solutions, bool):
         return Result(["result"], [[solutions]])
     if not isinstance(solutions, ox.QuerySolutions):
-        raise KGError("only SELECT and ASK queries return rows; CONSTRUCT and DESCRIBE are not supported here")
+        raise KGError(
+            "only SELECT and ASK queries return rows; CONSTRUCT and DESCRIBE are not supported here"
+        )
     names = [v.value for v in solutions.variables]
     keep = [i for i, n in enumerate(names) if not n.startswith("_")]
     rows = [[_value(row[i]) for i in keep] for row in solutions]
