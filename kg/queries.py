@@ -9,19 +9,18 @@ projected variables only) and always bound: an empty string means "any".
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import pyoxigraph as ox
 import yaml
 
+from . import engines
 from .errors import KGError
 from .ontology import ontology
-from .store import load_store
-from .vocab import SPARQL_PREFIXES
 
 # queries/ at the top level; kg/library links to it so an installed wheel carries the library.
 QUERIES_DIR = Path(__file__).resolve().parent / "library"
@@ -122,54 +121,120 @@ def get(name: str) -> Query:
     return queries[name]
 
 
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_LIMIT = 10_000
+
+# An update form at the start of the request, after any PREFIX/BASE declarations and comments.
+_UPDATE = re.compile(
+    r"^(?:\s|#[^\n]*\n|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.I,
+)
+
+
 @dataclass
 class Result:
     columns: list[str]
     rows: list[list[Any]]
+    truncated: bool = False
+
+    @property
+    def note(self) -> str:
+        return f"showing the first {len(self.rows)} rows; more were cut (raise the row limit)" if self.truncated else ""
 
 
-def _value(term: Any) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        if dt.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
-            return int(term.value)
-        if dt.endswith(("#decimal", "#double", "#float")):
-            return float(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    return term.value
-
-
-def _execute(store: ox.Store, text: str, substitutions: dict[str, str]) -> Result:
-    subs = {ox.Variable(f"_{k}"): ox.Literal(v) for k, v in substitutions.items()}
-    try:
-        solutions = store.query(SPARQL_PREFIXES + text, use_default_graph_as_union=True, substitutions=subs)
-    except SyntaxError as exc:
-        raise KGError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-    if isinstance(solutions, bool):
-        return Result(["result"], [[solutions]])
-    if not isinstance(solutions, ox.QuerySolutions):
+def check_read_only(text: str) -> None:
+    m = _UPDATE.match(text)
+    if m:
         raise KGError(
-            "only SELECT and ASK queries return rows; CONSTRUCT and DESCRIBE are not supported here"
+            f"SPARQL Update ({m.group(1).upper()}) is refused: the graph is read-only; "
+            "send a SELECT or ASK query"
         )
-    names = [v.value for v in solutions.variables]
-    keep = [i for i, n in enumerate(names) if not n.startswith("_")]
-    rows = [[_value(row[i]) for i in keep] for row in solutions]
-    return Result([names[i] for i in keep], rows)
 
 
 @lru_cache(maxsize=4)
-def _store(data: str | None) -> ox.Store:
-    return load_store(data)
+def _engine(engine: str, data: str | None) -> engines.Engine:
+    return engines.load_engine(engine, data)
 
 
-def run(name: str, data: str | None = None, **params: Any) -> Result:
+def _select(engine: str, data: str | None, text: str, bindings: dict[str, str], limit: int) -> Result:
+    columns, rows = _engine(engine, data).select(text, bindings)
+    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
+    rows = [[row[i] for i in keep] for row in rows[: limit + 1]]
+    return Result([columns[i] for i in keep], rows[:limit], truncated=len(rows) > limit)
+
+
+def _child(send: Any, job: tuple) -> None:
+    try:
+        send.send(("ok", _select(*job)))
+    except KGError as exc:
+        send.send(("error", exc.problems))
+    except Exception as exc:  # an engine failure is reported, not hidden
+        send.send(("error", [f"query failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"]))
+    finally:
+        send.close()
+
+
+def execute(
+    text: str,
+    bindings: dict[str, str] | None = None,
+    data: str | None = None,
+    engine: str = engines.DEFAULT_ENGINE,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int = DEFAULT_LIMIT,
+) -> Result:
+    """Run a read-only query. With a timeout the query runs in a forked copy of this process
+    (which shares the loaded graph), killed at the deadline: neither engine can be interrupted
+    from Python, and a thread cannot be stopped."""
+    check_read_only(text)
+    if limit < 1:
+        raise KGError(f"row limit must be at least 1, not {limit}")
+    _engine(engine, data)  # load in the parent, so children inherit it and load errors surface here
+    job = (engine, data, text, bindings or {}, limit)
+    if timeout is None:
+        return _select(*job)
+    if timeout <= 0:
+        raise KGError(f"time limit must be positive, not {timeout:g} s")
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, job), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise KGError(f"query stopped: it ran longer than the {timeout:g} s time limit (raise it with --timeout)")
+        status, payload = receive.recv()
+    except EOFError:
+        raise KGError("query failed: the query process ended without an answer") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if status == "error":
+        raise KGError(*payload)
+    return payload
+
+
+def run(
+    name: str,
+    data: str | None = None,
+    engine: str = engines.DEFAULT_ENGINE,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int = DEFAULT_LIMIT,
+    **params: Any,
+) -> Result:
+    """Run a library query with its parameters (unknown or invalid ones are refused)."""
     query = get(name)
-    return _execute(_store(data), query.text, query.bindings(params))
+    return execute(query.text, query.bindings(params), data, engine, timeout, limit)
 
 
-def sparql(text: str, data: str | None = None) -> Result:
-    return _execute(_store(data), text, {})
+def sparql(
+    text: str,
+    data: str | None = None,
+    engine: str = engines.DEFAULT_ENGINE,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int = DEFAULT_LIMIT,
+) -> Result:
+    """Run an ad-hoc read-only SPARQL query (the standard prefixes are predeclared)."""
+    return execute(text, {}, data, engine, timeout, limit)

@@ -1,0 +1,118 @@
+"""SPARQL engines behind the one query API: Oxigraph (default, chosen by measurement: see
+benchmarks/queries.py) and rdflib. Both load the built N-Quads, query the union of the named
+graphs, and bind parameters as typed RDF terms with their own mechanism."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+import rdflib
+from pyparsing import ParseException
+
+from .errors import KGError
+from .store import load_store, nquads_path
+from .vocab import SPARQL_PREFIXES
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_ENGINE = "oxigraph"
+_PREFIX_LINES = SPARQL_PREFIXES.count("\n")
+_OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+Rows = tuple[list[str], list[list[Any]]]
+
+
+class Engine(Protocol):
+    def select(self, text: str, bindings: dict[str, str]) -> Rows: ...
+
+
+def _syntax_error(line: int, column: int, message: str) -> KGError:
+    line -= _PREFIX_LINES  # the standard prefixes are prepended to every query
+    return KGError(f"SPARQL syntax error at line {line}, column {column}: {message.strip()}")
+
+
+def _python(term: Any) -> Any:
+    """A result value as plain Python, the same whichever engine produced it."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return term.value
+        term = rdflib.Literal(term.value, datatype=term.datatype.value)
+    if isinstance(term, rdflib.Literal):
+        value = term.toPython()
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value
+        if isinstance(value, (Decimal, float)):
+            return float(value)
+        return str(term)
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term.value
+    return str(term)
+
+
+class OxigraphEngine:
+    def __init__(self, data: str | Path | None = None) -> None:
+        self.store = load_store(data)
+
+    def select(self, text: str, bindings: dict[str, str]) -> Rows:
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(f"_{k}"): ox.Literal(v) for k, v in bindings.items()
+        }
+        try:
+            solutions = self.store.query(
+                SPARQL_PREFIXES + text, use_default_graph_as_union=True, substitutions=subs
+            )
+        except SyntaxError as exc:
+            m = _OX_ERROR.match(str(exc))
+            if m:
+                raise _syntax_error(int(m.group(1)), int(m.group(2)), m.group(3)) from None
+            raise KGError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
+        if isinstance(solutions, ox.QueryBoolean):
+            return ["result"], [[bool(solutions)]]
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise KGError("only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)")
+        names = [v.value for v in solutions.variables]
+        return names, [[_python(row[i]) for i in range(len(names))] for row in solutions]
+
+
+class RdflibEngine:
+    def __init__(self, data: str | Path | None = None) -> None:
+        path = nquads_path(data)
+        if not path.is_file():
+            raise KGError(f"no built graph at {path}: run `permanence-kg build` first (or pass --data DIR)")
+        self.dataset = rdflib.Dataset(default_union=True)
+        try:
+            self.dataset.parse(path, format="nquads")
+        except Exception as exc:  # rdflib raises parser-specific types
+            raise KGError(f"built graph {path} is corrupt: {str(exc).splitlines()[0]} (rebuild it)") from None
+
+    def select(self, text: str, bindings: dict[str, str]) -> Rows:
+        init = {rdflib.Variable(f"_{k}"): rdflib.Literal(v) for k, v in bindings.items()}
+        try:
+            result = self.dataset.query(SPARQL_PREFIXES + text, initBindings=init)
+            if result.type == "ASK":
+                return ["result"], [[bool(result.askAnswer)]]
+            if result.type != "SELECT":
+                raise KGError("only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)")
+            names = [str(v) for v in result.vars or []]
+            return names, [[_python(row[i]) for i in range(len(names))] for row in result]
+        except ParseException as exc:
+            raise _syntax_error(exc.lineno, exc.col, exc.msg) from None
+        except KGError:
+            raise
+        except Exception as exc:  # rdflib's evaluator raises its own internal errors
+            raise KGError(f"rdflib could not evaluate the query: {type(exc).__name__}: {exc}") from None
+
+
+def load_engine(engine: str, data: str | Path | None = None) -> Engine:
+    if engine == "oxigraph":
+        return OxigraphEngine(data)
+    if engine == "rdflib":
+        return RdflibEngine(data)
+    raise KGError(f"unknown engine '{engine}': expected one of {', '.join(ENGINES)}")
