@@ -11,6 +11,7 @@ from typing import Any, Callable
 import click
 
 from . import queries as query_library
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import KGError
 from .output import FORMATS, render
 
@@ -151,6 +152,122 @@ def export_statements(
     for row in rows:
         row[4] = "|".join(sorted(filter(None, (row[4] or "").split("|"))))
     emit(render(EXPORT_COLUMNS, rows, fmt), output)
+
+
+@cli.command()
+@data_option
+@click.option(
+    "--skip-reasoner", is_flag=True, help="Skip the OWL consistency check (HermiT, which needs Java)."
+)
+@user_errors
+def validate(data: Path | None, skip_reasoner: bool) -> None:
+    """Check the ontology and the built graph: ontology QC, SHACL shapes, OWL consistency, quotes.
+
+    Prints a line per failure and a summary line per check; exits non-zero if any check fails.
+    """
+    from .validate import run_checks
+
+    failed = []
+    for check in run_checks(data, skip_reasoner=skip_reasoner):
+        for failure in check.failures:
+            click.echo(f"{check.name}: {failure}")
+        click.echo(check.summary)
+        if check.failures:
+            failed.append(f"{check.name} ({len(check.failures)})")
+    if failed:
+        raise KGError("validation failed: " + ", ".join(failed))
+
+
+def _engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default=DEFAULT_ENGINE,
+        show_default=True,
+        help="SPARQL engine.",
+    )(fn)
+    fn = click.option(
+        "--timeout",
+        type=float,
+        default=query_library.DEFAULT_TIMEOUT,
+        show_default=True,
+        help="Stop the query after this many seconds.",
+    )(fn)
+    fn = click.option(
+        "--limit",
+        type=int,
+        default=query_library.DEFAULT_LIMIT,
+        show_default=True,
+        help="Return at most this many rows.",
+    )(fn)
+    return data_option(fn)
+
+
+def _print_result(result: query_library.Result, fmt: str, output: Path | None) -> None:
+    emit(render(result.columns, result.rows, fmt), output)
+    if result.note:
+        click.echo(f"note: {result.note}", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the library's queries and their parameters.")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable)."
+)
+@_engine_options
+@output_options()
+@user_errors
+def query(
+    name: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    engine: str,
+    timeout: float,
+    limit: int,
+    data: Path | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Run a library query by NAME, or list the library with --list."""
+    if list_queries or not name:
+        rows = [
+            [
+                q.name,
+                q.summary,
+                ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.parameters),
+            ]
+            for q in query_library.library().values()
+        ]
+        emit(render(["name", "summary", "parameters"], rows, fmt), output)
+        return
+    bindings: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise KGError(f"parameter '{item}' is not KEY=VALUE (e.g. --param council=medway)")
+        bindings[key] = value
+    result = query_library.run(
+        name, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit, **bindings
+    )
+    _print_result(result, fmt, output)
+
+
+@cli.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@_engine_options
+@output_options()
+@user_errors
+def sparql(
+    source: Any, engine: str, timeout: float, limit: int, data: Path | None, fmt: str, output: Path | None
+) -> None:
+    """Run an ad-hoc read-only SPARQL query from SOURCE (a file, or - for standard input).
+
+    The standard prefixes (pk, opt, ord, council, concept, rdfs, skos, oa, ...) are predeclared."""
+    result = query_library.sparql(
+        source.read(), data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit
+    )
+    _print_result(result, fmt, output)
 
 
 def main() -> None:  # pragma: no cover - console entry point

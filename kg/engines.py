@@ -99,7 +99,9 @@ class RdflibEngine:
             if result.type == "ASK":
                 return ["result"], [[bool(result.askAnswer)]]
             if result.type != "SELECT":
-                raise KGError("only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)")
+                raise KGError(
+                    "only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)"
+                )
             names = [str(v) for v in result.vars or []]
             return names, [[_python(row[i]) for i in range(len(names))] for row in result]
         except ParseException as exc:

@@ -140,7 +140,11 @@ class Result:
 
     @property
     def note(self) -> str:
-        return f"showing the first {len(self.rows)} rows; more were cut (raise the row limit)" if self.truncated else ""
+        return (
+            f"showing the first {len(self.rows)} rows; more were cut (raise the row limit)"
+            if self.truncated
+            else ""
+        )
 
 
 def check_read_only(text: str) -> None:
@@ -170,7 +174,9 @@ def _child(send: Any, job: tuple) -> None:
     except KGError as exc:
         send.send(("error", exc.problems))
     except Exception as exc:  # an engine failure is reported, not hidden
-        send.send(("error", [f"query failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"]))
+        send.send(
+            ("error", [f"query failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"])
+        )
     finally:
         send.close()
 
@@ -202,7 +208,9 @@ def execute(
     send.close()
     try:
         if not receive.poll(timeout):
-            raise KGError(f"query stopped: it ran longer than the {timeout:g} s time limit (raise it with --timeout)")
+            raise KGError(
+                f"query stopped: it ran longer than the {timeout:g} s time limit (raise it with --timeout)"
+            )
         status, payload = receive.recv()
     except EOFError:
         raise KGError("query failed: the query process ended without an answer") from None
