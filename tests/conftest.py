@@ -26,3 +26,11 @@ def extraction(built: tuple[Extraction, Path]) -> Extraction:
 def data_dir(built: tuple[Extraction, Path]) -> Path:
     """Directory of the built graph; pass as `data=str(data_dir)` to kg.queries.run."""
     return built[1]
+
+
+@pytest.fixture(scope="session")
+def dataset_graph(data_dir: Path):
+    """The built dataset as one rdflib graph (all named graphs); copy it before changing it."""
+    from kg.validate import load_dataset
+
+    return load_dataset(data_dir)
