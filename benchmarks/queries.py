@@ -111,13 +111,12 @@ def main() -> None:
                 else scaled_copy(Path(args.data) / "permanence.nq", scale, Path(tmp) / f"x{scale}")
             )
             for engine_name in args.engines:
-                tracemalloc.start()
+                before = rss_mib()
                 started = time.perf_counter()
                 engine = load_engine(engine_name, data)
-                del engine  # measured the load; queries use the runner's cached engine
                 load_s = time.perf_counter() - started
-                peak = tracemalloc.get_traced_memory()[1] / 2**20
-                tracemalloc.stop()
+                peak = rss_mib() - before
+                del engine  # measured the load; queries use the runner's cached engine
                 loads.append(f"| {engine_name} | {scale}x | {load_s:.2f} | {peak:.0f} |")
                 cap = args.cap
                 timings[(engine_name, scale)] = {
