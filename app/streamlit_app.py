@@ -103,7 +103,8 @@ def page_option() -> None:
     trade_offs = trade_offs[trade_offs["kind"].isin(["advantage", "disadvantage"])]
     if trade_offs.empty:
         st.info(
-            f"No council lists advantages or disadvantages of {option} (only North Somerset and Medway give such lists)."
+            f"No council lists advantages or disadvantages of {option} "
+            "(only North Somerset and Medway give such lists)."
         )
     else:
         for kind in ("advantage", "disadvantage"):

@@ -93,7 +93,7 @@ class RdflibEngine:
             raise KGError(f"built graph {path} is corrupt: {str(exc).splitlines()[0]} (rebuild it)") from None
 
     def select(self, text: str, bindings: dict[str, str]) -> Rows:
-        init = {rdflib.Variable(f"_{k}"): rdflib.Literal(v) for k, v in bindings.items()}
+        init: dict[str, rdflib.term.Identifier] = {f"_{k}": rdflib.Literal(v) for k, v in bindings.items()}
         try:
             result = self.dataset.query(SPARQL_PREFIXES + text, initBindings=init)
             if result.type == "ASK":
@@ -103,7 +103,8 @@ class RdflibEngine:
                     "only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)"
                 )
             names = [str(v) for v in result.vars or []]
-            return names, [[_python(row[i]) for i in range(len(names))] for row in result]
+            rows = [[_python(row[i]) for i in range(len(names))] for row in result]  # type: ignore[index]
+            return names, rows
         except ParseException as exc:
             raise _syntax_error(exc.lineno, exc.col, exc.msg) from None
         except KGError:

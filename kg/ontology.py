@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from .errors import KGError
 from .vocab import ONTOLOGY_GRAPH, SPARQL_PREFIXES
 
-
 # ontology/ at the top level; kg/ontology links to it so an installed wheel carries the ontology.
 ONTOLOGY_DIR = Path(str(resources.files("kg") / "ontology"))
 ONTOLOGY_FILES = ("permanence.ttl", "individuals.ttl", "concepts.ttl", "organisations.ttl")
