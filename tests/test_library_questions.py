@@ -503,7 +503,8 @@ def test_option_overview_gathers_every_kind_for_an_option(ask):
 
 def test_evidence_for_a_statement_is_the_file_text_at_its_offsets(ask, extraction):
     found = ask("keyword-search", keyword="no right to an assessment of need", kind="disadvantage")[0]
-    iri = f"https://w3id.org/permanence-kg/id/statement/medway/disadvantage/child-arrangements/{found['start']}-{found['end']}"
+    base = "https://w3id.org/permanence-kg/id/statement/medway/disadvantage/child-arrangements"
+    iri = f"{base}/{found['start']}-{found['end']}"
     evidence = ask("evidence", statement=iri)
     assert len(evidence) == 1
     row = evidence[0]
