@@ -37,6 +37,24 @@ def _allowed_values() -> dict[str, Callable[[], list[str]]]:
         "order": lambda: sorted(onto.orders),
         "subject": lambda: sorted(onto.options) + sorted(onto.orders),
         "theme": lambda: sorted(onto.concepts["theme"]),
+        # Concept-valued parameters are checked against their SKOS scheme, so a typo is an error
+        # rather than an empty answer.
+        **{
+            name: (lambda scheme=scheme: sorted(onto.concepts[scheme]))
+            for name, scheme in {
+                "category": "applicant",
+                "route": "route",
+                "effect": "effect",
+                "topic": "timescale",
+                "milestone": "milestone",
+                "practice": "practice",
+                "direction": "direction",
+                "sharing": "pr",
+                "decision": "decision",
+                "role": "organisation-role",
+                "presentation": "presentation",
+            }.items()
+        },
     }
 
 
