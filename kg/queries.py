@@ -9,6 +9,7 @@ projected variables only) and always bound: an empty string means "any".
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import re
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ def _allowed_values() -> dict[str, Callable[[], list[str]]]:
         # Concept-valued parameters are checked against their SKOS scheme, so a typo is an error
         # rather than an empty answer.
         **{
-            name: (lambda scheme=scheme: sorted(onto.concepts[scheme]))
+            name: functools.partial(lambda scheme: sorted(onto.concepts[scheme]), scheme)
             for name, scheme in {
                 "category": "applicant",
                 "route": "route",
