@@ -235,7 +235,7 @@ def query(
             [
                 q.name,
                 q.summary,
-                ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.parameters),
+                ", ".join(p.usage for p in q.parameters),
             ]
             for q in query_library.library().values()
         ]

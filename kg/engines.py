@@ -5,7 +5,10 @@ graphs, and bind parameters as typed RDF terms with their own mechanism."""
 from __future__ import annotations
 
 import re
+import warnings
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,11 +28,28 @@ _OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 Rows = tuple[list[str], list[list[Any]]]
 
 
+@dataclass(frozen=True)
+class Term:
+    """A parameter's value as an RDF term, the same for every engine: an IRI, a literal with an
+    XSD datatype, or (datatype None) a plain string."""
+
+    value: str
+    datatype: str | None = None
+    iri: bool = False
+
+
 class Engine(Protocol):
-    def select(self, text: str, bindings: dict[str, str]) -> Rows: ...
+    def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
+        """Columns and at most ``limit + 1`` rows (one more than asked, so a cut can be noticed);
+        ``bindings`` maps a variable name (without ``?``) to its value."""
+        ...
 
 
-def _syntax_error(line: int, column: int, message: str) -> KGError:
+def _more(limit: int | None) -> int | None:
+    return None if limit is None else limit + 1
+
+
+def syntax_error(line: int, column: int, message: str) -> KGError:
     line -= _PREFIX_LINES  # the standard prefixes are prepended to every query
     return KGError(f"SPARQL syntax error at line {line}, column {column}: {message.strip()}")
 
@@ -60,9 +80,17 @@ class OxigraphEngine:
     def __init__(self, data: str | Path | None = None) -> None:
         self.store = load_store(data)
 
-    def select(self, text: str, bindings: dict[str, str]) -> Rows:
+    @staticmethod
+    def _term(term: Term) -> ox.NamedNode | ox.Literal:
+        if term.iri:
+            return ox.NamedNode(term.value)
+        if term.datatype:
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term.value)
+
+    def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(f"_{k}"): ox.Literal(v) for k, v in bindings.items()
+            ox.Variable(k): self._term(v) for k, v in bindings.items()
         }
         try:
             solutions = self.store.query(
@@ -71,14 +99,16 @@ class OxigraphEngine:
         except SyntaxError as exc:
             m = _OX_ERROR.match(str(exc))
             if m:
-                raise _syntax_error(int(m.group(1)), int(m.group(2)), m.group(3)) from None
+                raise syntax_error(int(m.group(1)), int(m.group(2)), m.group(3)) from None
             raise KGError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
         if isinstance(solutions, ox.QueryBoolean):
             return ["result"], [[bool(solutions)]]
         if not isinstance(solutions, ox.QuerySolutions):
             raise KGError("only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)")
         names = [v.value for v in solutions.variables]
-        return names, [[_python(row[i]) for i in range(len(names))] for row in solutions]
+        # Solutions stream: stopping at the limit spares building rows nobody will see.
+        rows = islice(solutions, _more(limit))
+        return names, [[_python(row[i]) for i in range(len(names))] for row in rows]
 
 
 class RdflibEngine:
@@ -88,12 +118,21 @@ class RdflibEngine:
             raise KGError(f"no built graph at {path}: run `permanence-kg build` first (or pass --data DIR)")
         self.dataset = rdflib.Dataset(default_union=True)
         try:
-            self.dataset.parse(path, format="nquads")
+            with warnings.catch_warnings():
+                # rdflib's own N-Quads parser still calls its deprecated Dataset.default_context.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.dataset.parse(path, format="nquads")
         except Exception as exc:  # rdflib raises parser-specific types
             raise KGError(f"built graph {path} is corrupt: {str(exc).splitlines()[0]} (rebuild it)") from None
 
-    def select(self, text: str, bindings: dict[str, str]) -> Rows:
-        init: dict[str, rdflib.term.Identifier] = {f"_{k}": rdflib.Literal(v) for k, v in bindings.items()}
+    @staticmethod
+    def _term(term: Term) -> rdflib.term.Identifier:
+        if term.iri:
+            return rdflib.URIRef(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype) if term.datatype else None)
+
+    def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
+        init = {k: self._term(v) for k, v in bindings.items()}
         try:
             result = self.dataset.query(SPARQL_PREFIXES + text, initBindings=init)
             if result.type == "ASK":
@@ -103,10 +142,13 @@ class RdflibEngine:
                     "only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)"
                 )
             names = [str(v) for v in result.vars or []]
-            rows = [[_python(row[i]) for i in range(len(names))] for row in result]  # type: ignore[index]
+            rows = [
+                [_python(row[i]) for i in range(len(names))]  # type: ignore[index]
+                for row in islice(result, _more(limit))
+            ]
             return names, rows
         except ParseException as exc:
-            raise _syntax_error(exc.lineno, exc.col, exc.msg) from None
+            raise syntax_error(exc.lineno, exc.col, exc.msg) from None
         except KGError:
             raise
         except Exception as exc:  # rdflib's evaluator raises its own internal errors

@@ -1,0 +1,100 @@
+"""A synthetic graph N times the size of the built one, for measuring queries at scale.
+
+Each of the five councils is copied N - 1 times under a new council id (``medway-copy2``, ...):
+its whole named graph (statements, evidence, durations) with every council and statement IRI
+rewritten, plus the council's own description (type, id, label, document) from the ontology and
+provenance graphs. The copies quote the same source documents. Ontology, provenance and
+divergences are not copied: they describe the law, the documents and the five real councils.
+The result is a real graph with N times as many council statements, not the same triples
+repeated (a repeated triple would be stored once).
+
+Usage: python benchmarks/scale.py FACTOR [--data build] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.store import nquads_path
+from kg.vocab import ID, PK
+
+COUNCIL = ID + "council/"
+STATEMENT = ID + "statement/"
+COUNCIL_GRAPH = ID + "graph/council/"
+COUNCIL_ID = ox.NamedNode(PK + "councilId")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _renamer(council: str, copy: str):
+    renamed = {
+        COUNCIL + council: COUNCIL + copy,
+        COUNCIL_GRAPH + council: COUNCIL_GRAPH + copy,
+    }
+    statements = f"{STATEMENT}{council}/"
+
+    def rename(term):
+        if isinstance(term, ox.NamedNode):
+            if term.value in renamed:
+                return ox.NamedNode(renamed[term.value])
+            if term.value.startswith(statements):
+                return ox.NamedNode(f"{STATEMENT}{copy}/{term.value[len(statements):]}")
+        if isinstance(term, ox.BlankNode):
+            return ox.BlankNode(f"{term.value}-{copy}")
+        return term
+
+    return rename
+
+
+def scaled_quads(quads: list[ox.Quad], factor: int) -> list[ox.Quad]:
+    """The quads plus ``factor - 1`` renamed copies of every council."""
+    graphs: dict[str, list[ox.Quad]] = {}
+    about: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(COUNCIL_GRAPH):
+            graphs.setdefault(graph.value[len(COUNCIL_GRAPH) :], []).append(quad)
+        elif isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(COUNCIL):
+            about.setdefault(quad.subject.value[len(COUNCIL) :], []).append(quad)
+    out = list(quads)
+    for k in range(2, factor + 1):
+        for council in sorted(graphs):
+            copy = f"{council}-copy{k}"
+            rename = _renamer(council, copy)
+            for q in graphs[council] + about.get(council, []):
+                obj = rename(q.object)
+                if q.predicate == COUNCIL_ID:
+                    obj = ox.Literal(copy)
+                elif q.predicate == LABEL and isinstance(obj, ox.Literal):
+                    obj = ox.Literal(f"{obj.value} (copy {k})", language=obj.language)
+                out.append(ox.Quad(rename(q.subject), q.predicate, obj, rename(q.graph_name)))
+    return out
+
+
+def scaled_copy(data: str | Path | None, factor: int, target: Path) -> Path:
+    """Write the graph at ``factor`` times its size to ``target/permanence.nq``; return ``target``."""
+    with nquads_path(data).open("rb") as fh:
+        quads = list(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
+    target.mkdir(parents=True, exist_ok=True)
+    out = target / "permanence.nq"
+    with out.open("wb") as fh:
+        ox.serialize(scaled_quads(quads, factor), fh, format=ox.RdfFormat.N_QUADS)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("factor", type=int)
+    parser.add_argument("--data", default="build", help="built graph directory")
+    parser.add_argument("--out", type=Path, help="output directory (default: build-x<FACTOR>)")
+    args = parser.parse_args()
+    target = scaled_copy(args.data, args.factor, args.out or Path(f"build-x{args.factor}"))
+    print(target / "permanence.nq")
+
+
+if __name__ == "__main__":
+    main()
