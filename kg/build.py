@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import yaml
 
 from . import __version__
+from .claims import claim_quads
 from .errors import KGError
 from .extract import curated, grid, structured
 from .model import CONCEPT_PROPERTIES, Duration, Statement
@@ -327,6 +328,7 @@ def dataset_quads(extraction: Extraction, onto: Ontology | None = None) -> list[
     for st in extraction.statements:
         quads += statement_quads(onto, st, extraction.sources[st.council])
     quads += divergence_quads(onto, extraction.divergences)
+    quads += claim_quads(onto, extraction.statements)
     unique = {str(q): q for q in quads}
     return [unique[k] for k in sorted(unique, key=_sort_key)]
 
