@@ -86,6 +86,23 @@ data_option = click.option(
 )
 
 
+def _use_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    query_library.use_endpoint(value)
+
+
+# Every command that reads through kg.queries.run / sparql takes it (the decision-support ones too):
+# it sets the library's endpoint once, so nothing below has to pass it on.
+endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="PERMANENCE_KG_ENDPOINT",
+    expose_value=False,
+    callback=_use_endpoint,
+    help="Query this SPARQL 1.1 endpoint instead of the built graph (e.g. http://127.0.0.1:7878/query; "
+    "default: $PERMANENCE_KG_ENDPOINT). Its default graph must be the union of the named graphs.",
+)
+
+
 @click.group()
 @click.version_option(package_name="permanence-kg")
 def cli() -> None:
@@ -200,6 +217,7 @@ def _engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Return at most this many rows.",
     )(fn)
+    fn = endpoint_option(fn)
     return data_option(fn)
 
 
@@ -268,6 +286,75 @@ def sparql(
         source.read(), data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit
     )
     _print_result(result, fmt, output)
+
+
+@cli.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=7879, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=query_library.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Stop a query after this many seconds (503).",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Query processes for library queries, and as many again for ad-hoc SPARQL.",
+)
+@user_errors
+def serve(data: Path | None, host: str, port: int, timeout: float, workers: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with the query library (/queries).
+
+    Content negotiation: SPARQL results JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD for CONSTRUCT
+    and DESCRIBE. Updates get 403, malformed queries 400, time-limit overruns 503."""
+    from .server import serve as run_server
+
+    def announce() -> None:
+        click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql  (library: /queries; Ctrl-C to stop)")
+
+    run_server(data, host=host, port=port, timeout=timeout, workers=workers, announce=announce)
+
+
+@cli.command()
+@click.option(
+    "--store",
+    required=True,
+    metavar="URL",
+    help="The store's SPARQL 1.1 Graph Store Protocol service (e.g. http://127.0.0.1:7878/store).",
+)
+@click.option(
+    "--update",
+    metavar="URL",
+    help="Its SPARQL 1.1 Update endpoint (e.g. http://127.0.0.1:7878/update): upload under temporary "
+    "graph names, then move all into place in one update, so the store is never half-updated.",
+)
+@data_option
+@click.option(
+    "--timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Give up on a request after this many seconds.",
+)
+@user_errors
+def push(store: str, update: str | None, data: Path | None, timeout: float) -> None:
+    """Replace every named graph of the build in a triple store (SPARQL 1.1 Graph Store Protocol).
+
+    Each graph is replaced whole. Without --update, graphs are replaced one by one and a failure
+    says exactly which are new, which are old and which is in doubt."""
+    from .remote import push as run_push
+
+    report = run_push(
+        store, data=str(data) if data else None, update=update, timeout=timeout, progress=click.echo
+    )
+    click.echo(f"pushed {len(report.replaced)} graphs to {store}:")
+    for line in report.lines():
+        click.echo(line)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -59,7 +59,7 @@ _LEXICAL = {
 }
 TYPES = ("string", *_LEXICAL, "iri")
 # run()'s own keyword arguments cannot also be query parameters.
-RESERVED = ("name", "data", "engine", "timeout", "limit")
+RESERVED = ("name", "data", "engine", "timeout", "limit", "endpoint")
 
 
 def _ids(terms: dict[str, Any]) -> dict[str, str]:
@@ -519,17 +519,56 @@ def execute(
     return payload
 
 
+# A SPARQL 1.1 endpoint that run() and sparql() send queries to instead of the built graph, when
+# they are not given one: set once by the CLI's --endpoint, so every command that reads through
+# run() (the decision-support ones included) follows it without passing it down.
+_default_endpoint: str | None = None
+
+
+def use_endpoint(url: str | None) -> None:
+    """Send later queries to this SPARQL endpoint (``None``: back to the built graph)."""
+    global _default_endpoint
+    _default_endpoint = url or None
+
+
+def current_endpoint() -> str | None:
+    return _default_endpoint
+
+
+def _remote(
+    text: str, bindings: dict[str, Term], endpoint: str, timeout: float | None, limit: int, check: bool
+) -> Result:
+    """The same checks as execute(), then the query sent to a SPARQL endpoint (kg.remote)."""
+    from . import remote
+
+    check_read_only(text)
+    if check:
+        check_local(text)
+    if limit < 1:
+        raise KGError(f"row limit must be at least 1, not {limit}")
+    columns, rows = remote.select(endpoint, text, bindings, timeout, limit)
+    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
+    rows = [[row[i] for i in keep] for row in rows]
+    return Result([columns[i] for i in keep], rows[:limit], truncated=len(rows) > limit)
+
+
 def run(
     name: str,
     data: str | None = None,
     engine: str = engines.DEFAULT_ENGINE,
     timeout: float | None = DEFAULT_TIMEOUT,
     limit: int = DEFAULT_LIMIT,
+    endpoint: str | None = None,
     **params: Any,
 ) -> Result:
-    """Run a library query with its parameters (unknown or invalid ones are refused)."""
+    """Run a library query with its parameters (unknown or invalid ones are refused), on the built
+    graph, or on ``endpoint`` (or the one set by use_endpoint()) when there is one."""
     query = get(name)
-    return execute(query.text, dict(query.bindings(params)), data, engine, timeout, limit, check=False)
+    bindings = query.bindings(params)
+    target = endpoint or _default_endpoint
+    if target:
+        return _remote(query.text, bindings, target, timeout, limit, check=False)
+    return execute(query.text, dict(bindings), data, engine, timeout, limit, check=False)
 
 
 def sparql(
@@ -538,6 +577,11 @@ def sparql(
     engine: str = engines.DEFAULT_ENGINE,
     timeout: float | None = DEFAULT_TIMEOUT,
     limit: int = DEFAULT_LIMIT,
+    endpoint: str | None = None,
 ) -> Result:
-    """Run an ad-hoc read-only SPARQL query (the standard prefixes are predeclared)."""
+    """Run an ad-hoc read-only SPARQL query (the standard prefixes are predeclared), on the built
+    graph or on a SPARQL endpoint as run() does."""
+    target = endpoint or _default_endpoint
+    if target:
+        return _remote(text, {}, target, timeout, limit, check=True)
     return execute(text, {}, data, engine, timeout, limit)
