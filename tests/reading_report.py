@@ -327,6 +327,31 @@ def measure(items: list[Item], statements: list[Span], durations: list[Span] | N
     return Measure(items, statements, durations, findings, confirmed)
 
 
+def age_band_disagreements(m: Measure) -> list[str]:
+    """Age-guidance statements whose band differs from the reading's (no number where the text has
+    none; the stated band otherwise; "0-2" may be read as below 2 or below 3, "over 10" as from 10 or 11)."""
+    problems = []
+    for item in m.items:
+        if item.kind != "age-guidance":
+            continue
+        for s in m.statements:
+            if s.kind != "age-guidance" or not s.covers(item):
+                continue
+            below, start = s.values.get("ageBelow"), s.values.get("ageFrom")
+            if item.values.get("no_number"):
+                if below is not None or start is not None:
+                    problems.append(f"{item.describe()}: graph gives ageFrom={start} ageBelow={below}")
+                continue
+            to, over = item.values.get("age_to"), item.values.get("age_over")
+            allowed_below = {item.values.get("age_below")} | ({to, to + 1} if to is not None else set())
+            allowed_from = {item.values.get("age_from")} | ({over, over + 1} if over is not None else set())
+            if below is not None and float(below) not in {float(b) for b in allowed_below if b is not None}:
+                problems.append(f"{item.describe()}: graph ageBelow={below}, reading {item.values}")
+            if start is not None and float(start) not in {float(f) for f in allowed_from if f is not None}:
+                problems.append(f"{item.describe()}: graph ageFrom={start}, reading {item.values}")
+    return problems
+
+
 def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f} ({part}/{whole})" if whole else "–"
 
@@ -361,6 +386,10 @@ def misses_markdown(m: Measure, texts: dict[str, str]) -> str:
             out.append(f"### {kind} ({len(misses)})")
             out += [f"- {f.item.describe()} — {f.why}" for f in misses]
             out.append("")
+    disagreements = age_band_disagreements(m)
+    if disagreements:
+        out += ["## Age bands that differ from the document", ""]
+        out += [f"- {p}" for p in disagreements] + [""]
     out += ["## Graph statements that match no item of the reading (check by hand)", ""]
     for kind in KINDS:
         extra = m.unconfirmed(kind)

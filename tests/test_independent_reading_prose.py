@@ -23,6 +23,7 @@ from reading_report import (
     GOAL_RECALL,
     KINDS,
     RECALL_BAR,
+    age_band_disagreements,
     Measure,
     duration_rows,
     graph_statements,
@@ -126,28 +127,5 @@ def test_durations_cover_the_timescales(reading: Measure):
 def test_age_bands_agree_with_the_reading(reading: Measure):
     # Guidance with no number must not carry one (it would be shown as applying at some age), and a
     # numeric band must be the one the document states.
-    problems = []
-    for item in reading.items:
-        if item.kind != "age-guidance":
-            continue
-        for s in reading.statements:
-            if s.kind != "age-guidance" or not s.covers(item):
-                continue
-            below, start = s.values.get("ageBelow"), s.values.get("ageFrom")
-            if item.values.get("no_number"):
-                if below is not None or start is not None:
-                    problems.append(f"{item.describe()}: graph gives ageFrom={start} ageBelow={below}")
-                continue
-            want_below = item.values.get("age_below")
-            to = item.values.get("age_to")
-            allowed_below = (
-                {want_below} if want_below is not None else ({to, to + 1} if to is not None else {None})
-            )
-            over = item.values.get("age_over")
-            allowed_from = {item.values.get("age_from")} | ({over, over + 1} if over is not None else set())
-            allowed_from.discard(None)
-            if below is not None and float(below) not in {float(b) for b in allowed_below if b is not None}:
-                problems.append(f"{item.describe()}: graph ageBelow={below}, reading {item.values}")
-            if start is not None and float(start) not in {float(f) for f in allowed_from}:
-                problems.append(f"{item.describe()}: graph ageFrom={start}, reading {item.values}")
+    problems = age_band_disagreements(reading)
     assert not problems, "\n".join(problems)
