@@ -25,9 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
-import networkx as nx
 import pyoxigraph as ox
 from rapidfuzz import fuzz
 
@@ -124,6 +123,10 @@ def _claim_id(kind: str, subject: str | None, first: Statement) -> str:
 
 def align(statements: Iterable[Statement], onto: Ontology) -> list[Claim]:
     """Every statement of an aligned kind in exactly one claim (a claim of one where nothing matches)."""
+    # Imported here: networkx takes a tenth of a second to import, and the CLI imports this module
+    # for its list of kinds on every command.
+    import networkx as nx
+
     normalise = _Normaliser(onto)
     groups: dict[tuple[str, str], list[Statement]] = {}
     for st in statements:
@@ -162,7 +165,7 @@ def align(statements: Iterable[Statement], onto: Ontology) -> list[Claim]:
     return sorted(claims, key=lambda c: c.id)
 
 
-def _complete_linkage(component: nx.Graph) -> list[set[str]]:
+def _complete_linkage(component: Any) -> list[set[str]]:
     """Greedy merging from the strongest edge down; groups merge only when fully connected."""
     group_of = {node: frozenset([node]) for node in component.nodes}
     edges = sorted(component.edges(data="score"), key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))

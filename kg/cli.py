@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, Callable
 import click
 
 from . import queries as query_library
+from .claims import ALIGNED_KINDS
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import KGError
 from .output import FORMATS, render
@@ -355,6 +357,108 @@ def push(store: str, update: str | None, data: Path | None, timeout: float) -> N
     click.echo(f"pushed {len(report.replaced)} graphs to {store}:")
     for line in report.lines():
         click.echo(line)
+
+
+def _with_notice(notice: str, tables: list[tuple[str, list[str], list[list[Any]]]], fmt: str) -> str:
+    """Tables under the not-legal-advice notice, each with its heading (table and md formats)."""
+    parts = [f"> {notice}\n" if fmt == "md" else f"{notice}\n"]
+    for heading, columns, rows in tables:
+        if heading:
+            parts.append(f"\n{'### ' if fmt == 'md' else ''}{heading}\n\n")
+        parts.append(render(columns, rows, fmt) if rows else "(none)\n")
+    return "".join(parts)
+
+
+@cli.command("compare")
+@click.option(
+    "--councils",
+    required=True,
+    metavar="A,B[,...]",
+    help="Councils to compare, comma-separated (e.g. north-somerset,medway).",
+)
+@click.option("--subject", metavar="OPTION_OR_ORDER", help="Only claims about this option or order.")
+@click.option(
+    "--kind",
+    type=click.Choice(ALIGNED_KINDS),
+    help="Only claims of this kind.",
+)
+@data_option
+@endpoint_option
+@output_options(formats=("table", "json", "md"))
+@user_errors
+def compare_command(
+    councils: str, subject: str | None, kind: str | None, data: Path | None, fmt: str, output: Path | None
+) -> None:
+    """Compare councils claim by claim: what all of them state, what only one states, where one is silent.
+
+    A claim is a group of the councils' statements of one kind about one subject that say the same
+    thing (aligned when the graph is built). Silence is reported as "no statement extracted": no
+    statement of that council was aligned to the claim. JSON: a list of claims, each with claim,
+    text, kind, subject, status (all / some / only), stated_by, silent and members (council, text,
+    quote, start, end, section)."""
+    from .decide import compare as run_compare
+    from .decide.compare import table_rows
+
+    result = run_compare(councils.split(","), subject=subject, kind=kind, data=str(data) if data else None)
+    if fmt == "json":
+        emit(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n", output)
+        return
+    emit(_with_notice(result.notice, [("", *table_rows(result))], fmt), output)
+
+
+@cli.command("options")
+@click.option("--age", type=float, required=True, help="The child's age in years.")
+@click.option(
+    "--need",
+    "needs",
+    multiple=True,
+    metavar="ID",
+    help="A need of the child (an id of the need scheme, e.g. lifelong-belonging); repeatable.",
+)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="THEME=W",
+    help="Weigh a trade-off theme (e.g. stability=2); repeatable. Without weights there is no ordering.",
+)
+@click.option("--council", help="Only this council (default: every council).")
+@data_option
+@endpoint_option
+@output_options(formats=("table", "json", "md"))
+@user_errors
+def options_command(
+    age: float,
+    needs: tuple[str, ...],
+    weights: tuple[str, ...],
+    council: str | None,
+    data: Path | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """What each council says about every permanence option for a child of --age years.
+
+    Per option and council: advantages and disadvantages by theme, the age guidance that applies
+    at this age (numeric bands applied exactly; guidance with no age given shown as such), the
+    needs it suits, legal orders, parental responsibility, whether the child stays looked after,
+    reviews and timescales, and where councils diverge. With --weight, an ordering whose every
+    term is shown: weight x (advantage claims - disadvantage claims) per theme."""
+    from .decide import options as run_options
+    from .decide.options import detail_rows, ordering_rows, parse_weights
+
+    result = run_options(
+        age, needs=needs, weights=parse_weights(weights), council=council, data=str(data) if data else None
+    )
+    if fmt == "json":
+        emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output)
+        return
+    tables = []
+    if result["ordering"]:
+        tables.append((f"Ordering ({result['formula']})", *ordering_rows(result)))
+    else:
+        tables.append(("No ordering: weigh themes with --weight THEME=W to order the options.", [], []))
+    tables.append((f"What councils say, for a child of {age:g}", *detail_rows(result)))
+    emit(_with_notice(result["notice"], tables, fmt), output)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -8,3 +8,9 @@ compares councils' guidance and carries ``NOTICE``: it informs, it does not advi
 from __future__ import annotations
 
 NOTICE = "This compares councils' published guidance; it is not legal advice."
+
+# After NOTICE, which the modules below carry.
+from .compare import compare  # noqa: E402
+from .options import options  # noqa: E402
+
+__all__ = ["NOTICE", "compare", "options"]

@@ -1,0 +1,141 @@
+"""Councils compared claim by claim: what all of them state, what only one states, where one is silent.
+
+Claims are made at build time (``kg/claims.py``) and read here through the query library
+(``claim-members``). A council with no member in a claim is reported as silent only as far as the
+graph can tell: "no statement extracted" means no statement of that council was aligned to the
+claim, which is not proof that its document never says it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .. import queries
+from ..claims import ALIGNED_KINDS
+from ..errors import KGError
+from . import NOTICE
+
+NOT_EXTRACTED = "no statement extracted"
+
+
+@dataclass
+class Comparison:
+    councils: list[str]
+    subject: str | None
+    kind: str | None
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    notice: str = NOTICE
+
+    def by_status(self, status: str) -> list[dict[str, Any]]:
+        return [c for c in self.claims if c["status"] == status]
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """A list of claims; each carries the notice, so any one of them read alone still says it."""
+        return [{**c, "notice": self.notice} for c in self.claims]
+
+
+def known_ids(data: str | None = None) -> dict[str, list[str]]:
+    """The ids users may type, from the graph: councils, options, orders."""
+    result = queries.sparql(
+        """SELECT ?what ?id WHERE {
+             { ?x a pk:Council ; pk:councilId ?id . BIND ("council" AS ?what) }
+             UNION { ?x a pk:PermanenceOption ; pk:localId ?id . BIND ("option" AS ?what) }
+             UNION { ?x a pk:LegalOrder ; pk:localId ?id . BIND ("order" AS ?what) }
+           } ORDER BY ?what ?id""",
+        data=data,
+    )
+    ids: dict[str, list[str]] = {"council": [], "option": [], "order": []}
+    for what, value in result.rows:
+        ids[str(what)].append(str(value))
+    return ids
+
+
+def check_councils(given: Sequence[str], known: Sequence[str]) -> list[str]:
+    chosen = list(dict.fromkeys(c.strip() for c in given if c.strip()))
+    if not chosen:
+        raise KGError(f"no council given: expected one or more of {', '.join(known)}")
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise KGError(f"unknown council '{', '.join(unknown)}': expected one or more of {', '.join(known)}")
+    return chosen
+
+
+def compare(
+    councils: Sequence[str],
+    subject: str | None = None,
+    kind: str | None = None,
+    data: str | None = None,
+) -> Comparison:
+    """Claims stated by the chosen councils, each marked ``all`` (every chosen council states it),
+    ``only`` (one council states it; ``stated_by`` says which) or ``some``, with each silent
+    council and why it is counted silent."""
+    ids = known_ids(data)
+    chosen = check_councils(councils, ids["council"])
+    subjects = ids["option"] + ids["order"]
+    if subject and subject not in subjects:
+        raise KGError(
+            f"unknown subject '{subject}': expected an option or order, one of {', '.join(subjects)}"
+        )
+    if kind and kind not in ALIGNED_KINDS:
+        raise KGError(f"unknown kind '{kind}' for compare: expected one of {', '.join(ALIGNED_KINDS)}")
+    rows = queries.run("claim-members", data=data, kind=kind or "", subject=subject or "").records()
+    grouped: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["council"] not in chosen:
+            continue
+        claim = grouped.setdefault(
+            row["claim"],
+            {
+                "claim": row["claim"],
+                "text": row["claim_text"],
+                "kind": row["kind"],
+                "subject": row["subject"],
+                "members": [],
+            },
+        )
+        claim["members"].append(
+            {
+                "council": row["council"],
+                "text": row["text"],
+                "quote": row["quote"],
+                "start": int(row["start"]),
+                "end": int(row["end"]),
+                "section": row["section"],
+            }
+        )
+    order = {c: i for i, c in enumerate(chosen)}
+    claims = []
+    for claim in grouped.values():
+        claim["members"].sort(key=lambda m: (order[m["council"]], m["start"]))
+        stated = [c for c in chosen if any(m["council"] == c for m in claim["members"])]
+        claim["stated_by"] = stated
+        claim["status"] = "all" if len(stated) == len(chosen) else "only" if len(stated) == 1 else "some"
+        claim["silent"] = [{"council": c, "why": NOT_EXTRACTED} for c in chosen if c not in stated]
+        claims.append(claim)
+    status_rank = {"all": 0, "some": 1, "only": 2}
+    claims.sort(
+        key=lambda c: (
+            c["kind"],
+            c["subject"] or "",
+            status_rank[c["status"]],
+            [order[s] for s in c["stated_by"]],
+            c["members"][0]["start"],
+        )
+    )
+    return Comparison(chosen, subject, kind, claims)
+
+
+def table_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
+    """One row per claim and chosen council: what the council says, or why it counts as silent."""
+    columns = ["claim", "status", "kind", "subject", "council", "says", "where"]
+    rows: list[list[Any]] = []
+    for number, claim in enumerate(comparison.claims, 1):
+        for council in comparison.councils:
+            members = [m for m in claim["members"] if m["council"] == council]
+            head = [number, claim["status"], claim["kind"], claim["subject"] or ""]
+            if not members:
+                rows.append([*head, council, f"— ({NOT_EXTRACTED})", ""])
+            for m in members:
+                rows.append([*head, council, m["quote"], f"{m['section']} [{m['start']}-{m['end']}]"])
+    return columns, rows
