@@ -20,7 +20,7 @@ import yaml
 from . import __version__
 from .claims import claim_quads
 from .errors import KGError
-from .extract import curated, grid, structured
+from .extract import curated, durations, grid, structured
 from .model import CONCEPT_PROPERTIES, Duration, Statement
 from .ontology import Ontology, ontology, ontology_quads
 from .sources import Source, load_sources
@@ -104,6 +104,8 @@ def extract(
     if problems:
         raise KGError(*problems)
     statements = _merge(found)
+    for st in statements:
+        st.durations = durations.durations(st)
     check_quotes(statements, sources)
     divergences = resolve_divergences(onto, sources, statements, curated_dir)
     return Extraction(sources, statements, divergences)
@@ -192,12 +194,36 @@ def resolve_divergences(
     return resolved
 
 
+def unit_iri(unit: str) -> ox.NamedNode:
+    # OWL-Time has no working day; ours is pk:unitWorkingDay.
+    if unit == "working-day":
+        return pk("unitWorkingDay")
+    return ox.NamedNode(f"{TIME}unit{unit.capitalize()}")
+
+
 def _duration_quads(node: ox.NamedNode, d: Duration, g: ox.NamedNode) -> list[ox.Quad]:
-    return [
+    quads = [
         ox.Quad(node, *_a(TIME + "Duration"), g),
-        ox.Quad(node, ox.NamedNode(TIME + "numericDuration"), _lit(f"{d.value:g}", "decimal"), g),
-        ox.Quad(node, ox.NamedNode(TIME + "unitType"), ox.NamedNode(f"{TIME}unit{d.unit.capitalize()}"), g),
+        ox.Quad(node, ox.NamedNode(TIME + "unitType"), unit_iri(d.unit), g),
     ]
+    if d.value is not None:
+        numeric = _lit(f"{d.value:g}", "decimal")
+        quads.append(ox.Quad(node, ox.NamedNode(TIME + "numericDuration"), numeric, g))
+    return quads
+
+
+def _stated_duration_quads(onto: Ontology, node: ox.NamedNode, d: Duration, g: ox.NamedNode) -> list[ox.Quad]:
+    quads = _duration_quads(node, d, g) + [
+        ox.Quad(node, *_a(PREFIXES["pk"] + "StatedDuration"), g),
+        ox.Quad(node, pk("durationText"), _lit(d.text), g),
+    ]
+    if d.minimum is not None and d.maximum is not None:
+        quads.append(ox.Quad(node, pk("minimum"), _lit(f"{d.minimum:g}", "decimal"), g))
+        quads.append(ox.Quad(node, pk("maximum"), _lit(f"{d.maximum:g}", "decimal"), g))
+    for q in d.qualifiers:
+        qualifier = ox.NamedNode(onto.concept("duration-qualifier", q))
+        quads.append(ox.Quad(node, pk("durationQualifier"), qualifier, g))
+    return quads
 
 
 def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Quad]:
@@ -249,8 +275,14 @@ def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Qu
             quads.append(ox.Quad(s, pk(key), _lit(value, "integer"), g))
         elif key == "immediatelyPreceding":
             quads.append(ox.Quad(s, pk(key), _lit(str(bool(value)).lower(), "boolean"), g))
+        elif key == "ageGroup":
+            quads.append(ox.Quad(s, pk(key), _lit(value), g))
         else:
             quads.append(ox.Quad(s, pk(key), _lit(value, "decimal"), g))
+    for n, d in enumerate(st.durations, 1):
+        node = ox.NamedNode(f"{s.value}/stated-duration/{n}")
+        quads.append(ox.Quad(s, pk("statesDuration"), node, g))
+        quads.extend(_stated_duration_quads(onto, node, d, g))
     activity = "curated" if st.origin.startswith("curated") else st.origin
     quads.append(
         ox.Quad(

@@ -14,6 +14,8 @@ CONCEPT_PROPERTIES = {
     "applicantCategory": "applicant",
     "route": "route",
     "consentOf": "consent",
+    "childStatus": "child-status",
+    "orderInForce": "order",
     "prHolder": "pr",
     "prSharing": "pr",
     "restrictedDecision": "decision",
@@ -26,19 +28,37 @@ CONCEPT_PROPERTIES = {
     "dateRole": "date-role",
     "legalOrder": "order",
     "organisation": "organisation",
+    "need": "need",
+    "defines": "term",
 }
 
-TIME_UNITS = ("year", "month", "week", "day", "hour")
+# A working day is its own unit: "within 20 working days" is not "within 20 days".
+TIME_UNITS = ("year", "month", "week", "working-day", "day", "hour")
 
 
 @dataclass(frozen=True)
 class Duration:
-    value: float
+    """A length of time as the words state it. ``value`` is the single number stated; a range
+    ("6-8 weeks") has ``minimum`` and ``maximum`` and its value is the maximum. ``qualifiers`` are
+    duration-qualifier concept ids ("at-least", "every", "out-of-window"...); ``text`` is the
+    stated words and ``start``/``end`` their offsets in the source (both 0 when curated by hand)."""
+
+    value: float | None
     unit: str
+    minimum: float | None = None
+    maximum: float | None = None
+    qualifiers: tuple[str, ...] = ()
+    text: str = ""
+    start: int = 0
+    end: int = 0
 
     def __post_init__(self) -> None:
         if self.unit not in TIME_UNITS:
             raise ValueError(f"unknown time unit '{self.unit}': expected one of {', '.join(TIME_UNITS)}")
+        if (self.minimum is None) != (self.maximum is None):
+            raise ValueError("a range needs both a minimum and a maximum")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"a range's minimum {self.minimum:g} is above its maximum {self.maximum:g}")
 
 
 @dataclass
@@ -53,9 +73,11 @@ class Statement:
     subject: str | None = None
     # (statement property, concept/option/order id) pairs, in the order they were assigned.
     concepts: list[tuple[str, str]] = field(default_factory=list)
-    # Structured values: listPosition, ageBelow, ageFrom, immediatelyPreceding, date,
+    # Structured values: listPosition, ageBelow, ageFrom, ageGroup, immediatelyPreceding, date,
     # livedWithFor / withinWindow / endedWithin / duration (Duration).
     values: dict[str, Any] = field(default_factory=dict)
+    # Every length of time the quote states, read by kg/extract/durations.py.
+    durations: list[Duration] = field(default_factory=list)
     origin: str = ""
 
     def add(self, prop: str, *ids: str) -> None:

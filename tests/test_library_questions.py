@@ -264,7 +264,11 @@ def test_q12_cumbria_orders_for_connected_carers(ask):
     }
     # Variants: other options.
     assert column(ask("legal-orders-for-option", option="long-term-fostering"), "order") == {"care-order"}
-    assert column(ask("legal-orders-for-option", option="reunification"), "order") == {"supervision-order"}
+    # Cumbria names a family assistance order for a child at home in prose only.
+    assert column(ask("legal-orders-for-option", option="reunification"), "order") == {
+        "supervision-order",
+        "family-assistance-order",
+    }
 
 
 # 13. Which councils present a children's home / residential care as a permanence option?
@@ -361,7 +365,7 @@ def test_q19_plo_26_weeks(ask):
     # Variant: when the first review is due.
     first = ask("timescales", topic="review-schedule", milestone="first-review")
     assert {(r["council"], r["value"], r["unit"]) for r in first} == {
-        ("medway", 20.0, "day"),
+        ("medway", 20.0, "working-day"),
         ("cumbria", 28.0, "day"),
     }
 

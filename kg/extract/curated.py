@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..errors import KGError
-from ..model import CONCEPT_PROPERTIES, Duration, Statement, normalise
+from ..model import CONCEPT_PROPERTIES, TIME_UNITS, Duration, Statement, normalise
 from ..ontology import Ontology
 from ..sources import Source
 
@@ -28,6 +28,7 @@ ENTRY_KEYS = {"council", "kind", "subject", "quote", "section", "concepts", "val
 VALUE_KEYS = {
     "ageBelow",
     "ageFrom",
+    "ageGroup",
     "date",
     "duration",
     "immediatelyPreceding",
@@ -92,7 +93,7 @@ def _short(text: str, n: int = 70) -> str:
 
 def _duration(value: Any, where: str) -> Duration:
     if not isinstance(value, dict) or set(value) != {"value", "unit"}:
-        raise KGError(f"{where}: a duration is {{value: <number>, unit: <year|month|week|day|hour>}}")
+        raise KGError(f"{where}: a duration is {{value: <number>, unit: <{'|'.join(TIME_UNITS)}>}}")
     try:
         return Duration(float(value["value"]), str(value["unit"]))
     except (TypeError, ValueError) as exc:
@@ -172,7 +173,14 @@ def _statement(onto: Ontology, sources: dict[str, Source], where: str, entry: An
         if key not in VALUE_KEYS:
             raise KGError(f"unknown value '{key}': expected one of {', '.join(sorted(VALUE_KEYS))}")
         st.values[key] = _duration(value, key) if key in DURATION_KEYS else value
+    group = st.values.get("ageGroup")
+    if group is not None and _collapse(str(group)).lower() not in _collapse(st.quote).lower():
+        raise KGError(f"ageGroup '{group}' is not words of the quote: it must be the document's own words")
     return st
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
 
 
 def check_concept(onto: Ontology, prop: str, cid: str) -> None:

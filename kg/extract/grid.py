@@ -7,6 +7,7 @@ ends a sentence; a broken cell's quote spans its first to last fragment.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..model import Statement, normalise
@@ -15,6 +16,33 @@ from ..sources import Source
 from .lists import lines_from
 
 GRID_HEADING = "Appendix 1: Identifying Permanence Options"
+
+# Our reading of each grid cell as a need concept (ontology/concepts.ttl, scheme "need"). Every cell
+# must match one rule: the build fails on a cell no rule reads, so a changed grid cannot slip through.
+NEED_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (need, re.compile(pattern, re.IGNORECASE))
+    for need, pattern in [
+        ("legal-security-without-identity-change", r"legally defined placement .* change of identity"),
+        ("lifelong-belonging", r"primary need is to belong to a family"),
+        ("stable-family-with-birth-involvement", r"stable, loving family environment"),
+        ("carer-lifelong-day-to-day-pr", r"needs to exercise day to day parental responsibility"),
+        ("parents-cannot-share-pr", r"not able or not willing to share parental responsibility"),
+        ("identity-with-birth-family", r"clear sense of identity with the birth family"),
+        ("no-continuing-monitoring", r"no need for continuing monitoring"),
+        ("new-identity", r"develop a new sense of identity"),
+        ("continuing-oversight", r"need for continuing oversight"),
+        ("attachment-to-carers", r"strong attachment to the alternative carers"),
+        ("wish-to-be-adopted", r"wish to be adopted"),
+        ("parents-can-share-pr", r"able and willing to exercise a degree of parental responsibility"),
+    ]
+]
+
+
+def need_of(cell: str) -> str:
+    needs = [need for need, rule in NEED_RULES if rule.search(cell)]
+    if len(needs) != 1:
+        raise ValueError(f"grid cell read as {len(needs)} needs (expected one): '{cell}'")
+    return needs[0]
 
 
 def _blocks(text: str, pos: int) -> Iterator[list[tuple[int, int]]]:
@@ -63,5 +91,6 @@ def needs_grid(onto: Ontology, source: Source) -> Iterator[Statement]:
                         subject=option,
                         origin="grid",
                     )
+                    st.add("need", need_of(cell))
                     yield st
             pending = [[] for _ in columns]
