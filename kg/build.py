@@ -1,15 +1,15 @@
 """Build the dataset: extract statements, check every quote, write TriG, N-Quads and JSON-LD.
 
 Output is byte-identical for the same sources: identifiers come from offsets, blank nodes are
-numbered in file order, and quads are written sorted. Files are written to a temporary directory
-and moved into place only when all three are complete, so a failed build leaves nothing behind.
+numbered in file order, and quads are written sorted. The three files and a manifest are written
+as a new generation and switched to in one atomic step (kg.store.publish), so a failed or killed
+build leaves the previous build whole and readable.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +17,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 import yaml
 
-from . import __version__
+from . import __version__, store
 from .claims import claim_quads
 from .errors import KGError
 from .extract import curated, durations, grid, structured
@@ -380,20 +380,51 @@ def serialise(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
     return data if data.endswith(b"\n") else data + b"\n"
 
 
-def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
-    """Write all formats, or none: a failure leaves ``out`` as it was."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+def manifest(
+    quads: list[ox.Quad], files: dict[str, bytes], sources: dict[str, Source] | None = None
+) -> bytes:
+    """The build manifest: what was written (SHA-256, size and quad count of each file), from what
+    (each source file's SHA-256) and by which version. The query side checks it on load.
+
+    Readers ignore keys they do not know, so a later build may add entries (an on-disk store, say)
+    under ``files`` or beside it without raising ``manifest_version``."""
+    graphs: dict[str, int] = {}
+    for q in quads:
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        graphs[name] = graphs.get(name, 0) + 1
+    content = {
+        "manifest_version": store.MANIFEST_VERSION,
+        "generator": {"name": "permanence-kg", "version": __version__},
+        "quads": len(quads),
+        "graphs": dict(sorted(graphs.items())),
+        "files": {
+            name: {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+                "quads": len(quads),
+                "media_type": OUTPUT_FILES[name].media_type,
+            }
+            for name, data in files.items()
+        },
+        "sources": {s.file: s.sha256 for s in (sources or {}).values()},
+    }
+    return (json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_outputs(
+    quads: list[ox.Quad], out: Path, sources: dict[str, Source] | None = None
+) -> dict[str, Path]:
+    """Write all formats and the manifest as a new generation and switch to it in one step
+    (kg.store.publish): a failure or a kill at any point leaves ``out`` as it was."""
+    files = {name: serialise(quads, fmt) for name, fmt in OUTPUT_FILES.items()}
+    files[store.MANIFEST] = manifest(quads, files, sources)
     try:
-        for name, fmt in OUTPUT_FILES.items():
-            (staging / name).write_bytes(serialise(quads, fmt))
-        written = {}
-        for name in OUTPUT_FILES:
-            os.replace(staging / name, out / name)
-            written[name] = out / name
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        written = store.publish(out, files)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = exc.filename or out
+        raise KGError(f"cannot write the build to {out}: {reason} ({where}); nothing was changed") from None
+    return {name: written[name] for name in OUTPUT_FILES}
 
 
 def build(
@@ -403,4 +434,4 @@ def build(
     onto = ontology()
     extraction = extract(onto, load_sources(sources_dir), curated_dir)
     quads = dataset_quads(extraction, onto)
-    return extraction, write_outputs(quads, out)
+    return extraction, write_outputs(quads, out, extraction.sources)

@@ -5,6 +5,7 @@ graphs, and bind parameters as typed RDF terms with their own mechanism."""
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,9 +16,10 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 import rdflib
 from pyparsing import ParseException
+from rdflib.plugins.sparql import prepareQuery
 
 from .errors import KGError
-from .store import load_store, nquads_path
+from .store import Checked, load_store
 from .vocab import SPARQL_PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -26,6 +28,9 @@ _PREFIX_LINES = SPARQL_PREFIXES.count("\n")
 _OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 Rows = tuple[list[str], list[list[Any]]]
+
+# rdflib's SPARQL parser (pyparsing) breaks when two threads parse at once.
+RDFLIB_PARSER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -113,17 +118,19 @@ class OxigraphEngine:
 
 class RdflibEngine:
     def __init__(self, data: str | Path | None = None) -> None:
-        path = nquads_path(data)
-        if not path.is_file():
-            raise KGError(f"no built graph at {path}: run `permanence-kg build` first (or pass --data DIR)")
+        checked = Checked(data)
         self.dataset = rdflib.Dataset(default_union=True)
         try:
             with warnings.catch_warnings():
                 # rdflib's own N-Quads parser still calls its deprecated Dataset.default_context.
                 warnings.simplefilter("ignore", DeprecationWarning)
-                self.dataset.parse(path, format="nquads")
+                self.dataset.parse(data=checked.reader.read(), format="nquads")
         except Exception as exc:  # rdflib raises parser-specific types
-            raise KGError(f"built graph {path} is corrupt: {str(exc).splitlines()[0]} (rebuild it)") from None
+            checked.close()
+            raise KGError(
+                f"built graph {checked.shown} is corrupt: {str(exc).splitlines()[0]} (rebuild it)"
+            ) from None
+        checked.check(sum(1 for _ in self.dataset.quads((None, None, None, None))))
 
     @staticmethod
     def _term(term: Term) -> rdflib.term.Identifier:
@@ -134,7 +141,9 @@ class RdflibEngine:
     def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
         init = {k: self._term(v) for k, v in bindings.items()}
         try:
-            result = self.dataset.query(SPARQL_PREFIXES + text, initBindings=init)
+            with RDFLIB_PARSER_LOCK:
+                query = prepareQuery(SPARQL_PREFIXES + text)
+            result = self.dataset.query(query, initBindings=init)
             if result.type == "ASK":
                 return ["result"], [[bool(result.askAnswer)]]
             if result.type != "SELECT":
@@ -149,7 +158,7 @@ class RdflibEngine:
             return names, rows
         except ParseException as exc:
             raise syntax_error(exc.lineno, exc.col, exc.msg) from None
-        except KGError:
+        except (KGError, MemoryError):
             raise
         except Exception as exc:  # rdflib's evaluator raises its own internal errors
             raise KGError(f"rdflib could not evaluate the query: {type(exc).__name__}: {exc}") from None

@@ -14,19 +14,16 @@ An enumerated IRI parameter (``?_option_iri``) takes the short id users know (``
 binds the entity's IRI.
 
 Running a query: ``run(name, **params)`` for a library query, ``sparql(text)`` for an ad-hoc one.
-Both are read-only, stop at a time limit and cut at a row limit. With a time limit the query runs
-in a forked copy of this process that already holds the loaded graph: Oxigraph and rdflib cannot
-be interrupted from Python, and a thread cannot be stopped, but a process can be killed. A warm
-copy is kept between queries (about 0.1 ms a query instead of a fork's 4 ms or more) and
-replaced after it is killed.
+Both are read-only, refuse SERVICE and FROM (decided on the parsed query), stop at a time limit
+and a memory cap, and cut at a row limit. With a time limit the query runs in a child of the query
+server (kg.query_process): a process started afresh that holds the loaded graph, so a query can be
+killed, and dies with its caller, without ever forking a multi-threaded process.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-import multiprocessing
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -40,12 +37,12 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql import parser as rdflib_parser
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from . import engines
+from . import engines, query_process
 from .engines import Term
 from .errors import KGError
 from .ontology import ontology
 from .store import nquads_path
-from .vocab import PK, SPARQL_PREFIXES, XSD
+from .vocab import PK, PREFIXES, SPARQL_PREFIXES, XSD
 
 # queries/ at the top level; kg/library links to it so an installed wheel carries the library.
 QUERIES_DIR = Path(__file__).resolve().parent / "library"
@@ -254,17 +251,19 @@ def get(name: str) -> Query:
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
+DEFAULT_MEMORY_MB = 512  # what one query may add to the loaded graph's process
+MAX_TIMEOUT = 3600.0
+MAX_MEMORY_MB = 65536
+MAX_QUERY_CHARS = 200_000  # the parser's work grows with the text; no real query comes near
 
 # An update form at the start of the request, after any PREFIX/BASE declarations and comments.
 # Neither engine is ever handed an update (both are called through their query functions); this
 # only turns the engine's syntax error into a message that says what happened.
 _UPDATE = re.compile(
-    r"^(?:\s|#[^\n]*\n|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
+    r"^(?:\s|#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:|<[^>]*>|BASE\b)*"
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.I,
 )
-_NETWORK_WORDS = re.compile(r"\b(SERVICE|FROM)\b", re.I)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass
@@ -293,7 +292,7 @@ class Result:
 
 
 def check_read_only(text: str) -> None:
-    m = _UPDATE.match(text)
+    m = _UPDATE.match(text.lstrip("\ufeff"))
     if m:
         raise KGError(
             f"SPARQL Update ({m.group(1).upper()}) is refused: the graph is read-only; "
@@ -314,30 +313,58 @@ def _forms(node: Any) -> Iterator[str]:
         yield from _forms(child)
 
 
-@lru_cache(maxsize=256)
+class DatasetRefused(KGError):
+    """FROM or FROM NAMED in a query: execute() adds the names of the graph's named graphs."""
+
+
+# rdflib's update grammar rule names, as users write them.
+_UPDATE_WORDS = {
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+
+
+@lru_cache(maxsize=512)
 def check_local(text: str) -> None:
-    """Refuse what would reach beyond the built graph: SERVICE calls another endpoint over the
-    network and FROM makes rdflib fetch a URL (Oxigraph ignores it). Only a query that mentions
-    either word is parsed (rdflib's parser takes tens of milliseconds)."""
-    unescaped = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    if not _NETWORK_WORDS.search(unescaped):
-        return
+    """Refuse, on the parsed query, whatever would reach beyond the built graph: SERVICE calls
+    another endpoint over the network, and FROM / FROM NAMED make rdflib fetch a URL or read a file
+    (and Oxigraph answer from an empty or the wrong graph). Parsing, not a keyword search, so
+    comments, strings, odd whitespace and \\u escapes cannot hide either; text the parser does not
+    accept as a query is refused, as an update if it parses as one."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise KGError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    text = text.lstrip("\ufeff")
     try:
-        tree = rdflib_parser.parseQuery(SPARQL_PREFIXES + text)
+        with engines.RDFLIB_PARSER_LOCK:
+            tree = rdflib_parser.parseQuery(SPARQL_PREFIXES + text)
     except ParseException as exc:
-        raise engines.syntax_error(exc.lineno, exc.col, exc.msg) from None
+        try:
+            with engines.RDFLIB_PARSER_LOCK:
+                update = rdflib_parser.parseUpdate(SPARQL_PREFIXES + text)
+        except Exception:
+            raise engines.syntax_error(exc.lineno, exc.col, exc.msg) from None
+        requests = [getattr(r, "name", "") for r in update.request] or ["update"]
+        word = _UPDATE_WORDS.get(requests[0], requests[0].upper())
+        raise KGError(
+            f"SPARQL Update ({word}) is refused: the graph is read-only; send a SELECT or ASK query"
+        ) from None
+    except RecursionError:
+        raise KGError("the query is nested too deeply to be read") from None
     forms = set(_forms(tree))
     if "ServiceGraphPattern" in forms:
         raise KGError("SERVICE is refused: queries read the built graph only, never another endpoint")
     if "DatasetClause" in forms:
-        raise KGError(
-            "FROM and FROM NAMED are refused: the default graph is already the union of the named "
-            "graphs; read one with GRAPH graph:council/medway { ... }"
+        raise DatasetRefused(
+            "FROM and FROM NAMED are refused: queries read the built graph only, and its default "
+            "graph is already the union of its named graphs; read one with GRAPH <name> { ... }"
         )
 
 
-# Loaded graphs, by engine and file version: a rebuilt graph is loaded afresh on its next query.
-GraphKey = tuple[str, str, int, int]
+# Graphs loaded in this process, for queries run without a time limit (the query server loads its
+# own): by engine, location and file version, so a rebuilt graph is loaded afresh on its next query.
+GraphKey = query_process.GraphKey
 _graphs: dict[GraphKey, engines.Engine] = {}
 _graphs_lock = threading.Lock()
 
@@ -347,133 +374,64 @@ def _graph_key(engine: str, data: str | None) -> GraphKey:
         raise KGError(f"unknown engine '{engine}': expected one of {', '.join(engines.ENGINES)}")
     path = nquads_path(data)
     try:
-        stat = path.stat()
-    except OSError:
+        resolved = path.resolve(strict=True)  # the build's current generation, fixed for this query
+        stat = resolved.stat()
+    except (OSError, RuntimeError):
         raise KGError(
             f"no built graph at {path}: run `permanence-kg build` first (or pass --data DIR)"
         ) from None
-    return engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size
+    return engine, str(path), str(resolved), stat.st_mtime_ns, stat.st_size
 
 
 def graph(engine: str = engines.DEFAULT_ENGINE, data: str | None = None) -> engines.Engine:
-    """The loaded graph for an engine, loading it on first use (and again after a rebuild)."""
+    """The graph loaded in this process, loading it on first use (and again after a rebuild)."""
     return _load(_graph_key(engine, data))
 
 
+def preload(engine: str = engines.DEFAULT_ENGINE, data: str | None = None) -> None:
+    """Have the query server load the graph now, so the first query does not wait for it."""
+    query_process.preload(_graph_key(engine, data))
+
+
 def _load(key: GraphKey) -> engines.Engine:
-    with _graphs_lock:
+    with _graphs_lock:  # one load, however many threads ask at once
         if key not in _graphs:
             for stale in [k for k in _graphs if k[:2] == key[:2]]:
                 del _graphs[stale]
-            _graphs[key] = engines.load_engine(key[0], key[1])
+            _graphs[key] = engines.load_engine(key[0], key[2])
         return _graphs[key]
 
 
 def forget_graphs() -> None:
-    """Drop every loaded graph (and the warm query process holding copies of them)."""
-    global _worker
-    with _worker_lock:
-        if _worker is not None:
-            _worker.stop()
-            _worker = None
+    """Drop every loaded graph, and stop the query server (which holds its own copies)."""
+    query_process.stop_server()
     with _graphs_lock:
         _graphs.clear()
 
 
-Job = tuple[GraphKey, str, dict[str, Term], int]
-
-
-def _answer(job: Job) -> tuple[str, Any]:
-    key, text, bindings, limit = job
+def _named_graphs(key: GraphKey) -> str:
+    """The graph's named graphs, for the message refusing FROM (best effort)."""
     try:
-        engine = _graphs.get(key) or engines.load_engine(key[0], key[1])
-        columns, rows = engine.select(text, bindings, limit)
-        keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-        rows = [[row[i] for i in keep] for row in rows[: limit + 1]]
-        return "ok", Result([columns[i] for i in keep], rows[:limit], truncated=len(rows) > limit)
-    except KGError as exc:
-        return "error", exc.problems
-    except Exception as exc:  # an engine failure is reported, not hidden
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        return "error", [f"query failed: {type(exc).__name__}: {detail}"]
+        status, payload = query_process.run(
+            key, ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", {}, 100), 10, DEFAULT_MEMORY_MB
+        )
+    except (query_process.Stopped, query_process.Died, KGError):
+        return ""
+    if status != "ok":
+        return ""
+    names = []
+    for (iri,) in payload[1]:
+        short = next((f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns)), f"<{iri}>")
+        names.append(short)
+    return "named graphs: " + ", ".join(names) if names else "the graph has no named graphs"
 
 
-def _serve(conn: Any, parent_end: Any) -> None:
-    """The query process: answer jobs until the parent goes away."""
-    parent_end.close()  # so the parent's exit reaches this process as end-of-file
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_answer(job))
-
-
-class _Stopped(Exception):
-    pass
-
-
-class _QueryProcess:
-    """A forked copy of this process, holding the graphs loaded before it was made."""
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("fork")
-        self.conn, child_end = context.Pipe()
-        self.graphs = frozenset(_graphs)
-        self.owner = os.getpid()
-        self.process = context.Process(target=_serve, args=(child_end, self.conn), daemon=True)
-        self.process.start()
-        child_end.close()
-
-    def ask(self, job: Job, timeout: float) -> tuple[str, Any]:
-        self.conn.send(job)
-        if not self.conn.poll(timeout):
-            raise _Stopped
-        return self.conn.recv()  # EOFError if the process died (e.g. out of memory)
-
-    def usable(self, key: GraphKey) -> bool:
-        return self.owner == os.getpid() and key in self.graphs and self.process.is_alive()
-
-    def stop(self) -> None:
-        if self.owner == os.getpid():
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-        self.conn.close()
-
-
-_worker: _QueryProcess | None = None
-_worker_lock = threading.Lock()
-
-
-def _run_in_child(job: Job, timeout: float) -> tuple[str, Any]:
-    """Answer the job in the warm query process, or in a one-off fork when another thread is using
-    it; kill whichever ran past the deadline."""
-    global _worker
-    warm = _worker_lock.acquire(blocking=False)
+def _number(value: Any, what: str) -> float:
     try:
-        if warm:
-            if _worker is not None and not _worker.usable(job[0]):
-                _worker.stop()
-                _worker = None
-            if _worker is None:
-                _worker = _QueryProcess()
-            child = _worker
-        else:
-            child = _QueryProcess()
-        try:
-            return child.ask(job, timeout)
-        except (_Stopped, EOFError, OSError):
-            child.stop()
-            if warm:
-                _worker = None
-            raise
-        finally:
-            if not warm:
-                child.stop()
-    finally:
-        if warm:
-            _worker_lock.release()
+        number = float(value)
+    except (TypeError, ValueError):
+        raise KGError(f"{what} must be a number, not '{str(value)[:40]}'") from None
+    return number
 
 
 def execute(
@@ -484,39 +442,55 @@ def execute(
     timeout: float | None = DEFAULT_TIMEOUT,
     limit: int = DEFAULT_LIMIT,
     check: bool = True,
+    memory: int = DEFAULT_MEMORY_MB,
 ) -> Result:
     """Run a read-only query with variables (names without ``?``) bound to terms.
 
-    ``timeout=None`` runs in this process with no time limit: for trusted queries only.
-    ``check=False`` skips the SERVICE/FROM check, for the library's own queries."""
+    The query runs in a child of the query server (kg.query_process), stopped at ``timeout``
+    seconds and ``memory`` MiB. ``timeout=None`` runs it in this process with neither limit: for
+    trusted queries only. ``check`` is kept for callers; every query is checked."""
     check_read_only(text)
-    if check:
-        check_local(text)
+    if timeout is not None:
+        timeout = _number(timeout, "time limit")
+        if timeout <= 0:
+            raise KGError(f"time limit must be positive, not {timeout:g} s")
+        if not timeout <= MAX_TIMEOUT:  # also nan and inf
+            raise KGError(f"time limit must be a number of seconds up to {MAX_TIMEOUT:g}, not {timeout:g}")
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise KGError(f"row limit must be a whole number, not '{str(limit)[:40]}'")
     if limit < 1:
         raise KGError(f"row limit must be at least 1, not {limit}")
-    if timeout is not None and timeout <= 0:
-        raise KGError(f"time limit must be positive, not {timeout:g} s")
-    terms = {k: (v if isinstance(v, Term) else Term(str(v))) for k, v in (bindings or {}).items()}
+    if isinstance(memory, bool) or not isinstance(memory, int) or not (16 <= memory <= MAX_MEMORY_MB):
+        raise KGError(f"memory limit must be a whole number of MiB from 16 to {MAX_MEMORY_MB}, not {memory}")
     key = _graph_key(engine, data)
-    _load(key)  # here, so query processes inherit the graph and load errors surface here
-    job: Job = (key, text, terms, limit)
+    try:
+        check_local(text)
+    except DatasetRefused as exc:
+        graphs = _named_graphs(key)
+        raise KGError(f"{exc}" + (f" ({graphs})" if graphs else "")) from None
+    terms = {k: (v if isinstance(v, Term) else Term(str(v))) for k, v in (bindings or {}).items()}
+    job: query_process.Job = (text.lstrip("\ufeff"), terms, limit)
     if timeout is None:
-        status, payload = _answer(job)
+        status, payload = query_process.answer(_load(key), job)
     else:
         try:
-            status, payload = _run_in_child(job, timeout)
-        except _Stopped:
+            status, payload = query_process.run(key, job, timeout, memory)
+        except query_process.Stopped:
             raise KGError(
                 f"query stopped: it ran longer than the {timeout:g} s time limit "
                 "(raise it with --timeout, or timeout= in Python)"
             ) from None
-        except (EOFError, OSError):
-            raise KGError(
-                "query failed: the query process ended without an answer (out of memory?)"
-            ) from None
+        except query_process.Died:
+            status = "memory"
+    if status == "memory":
+        raise KGError(
+            f"query stopped: memory limit of {memory} MiB reached (narrow the query, or raise the "
+            "limit with --memory, or memory= in Python)"
+        )
     if status == "error":
         raise KGError(*payload)
-    return payload
+    columns, rows, truncated = payload
+    return Result(columns, rows, truncated)
 
 
 # A SPARQL 1.1 endpoint that run() and sparql() send queries to instead of the built graph, when

@@ -1,15 +1,35 @@
-"""Loading the built dataset for querying."""
+"""Where the built graph lives, and loading it only when it is whole.
+
+A build directory (``permanence-kg build``, see kg/build.py) holds each build in its own
+``generations/<name>/`` directory with a ``manifest.json``; ``current`` is a symlink to the one in
+use, swapped in one atomic rename, and ``permanence.{trig,nq,jsonld}`` and ``manifest.json`` are
+stable symlinks through ``current``. Readers resolve ``permanence.nq`` once and read that
+generation's files, so a build running meanwhile never mixes into what they load.
+
+Loading checks the N-Quads file against the manifest beside it (SHA-256 and quad count), so a file
+cut short, emptied or changed since the build is refused rather than answered from. A directory
+that just holds a ``permanence.nq`` with no manifest (assembled by hand, or written before builds
+had manifests) is loaded as it is: parse errors and an empty file are refused, but a file cut at a
+line boundary cannot be told from a whole one.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
 from .errors import KGError
 
 DATA_ENV = "PERMANENCE_KG_DATA"
+NQUADS = "permanence.nq"
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1  # raised only when a reader of the old layout would misread the new one
 
 
 def data_dir(path: Path | str | None = None) -> Path:
@@ -19,17 +39,246 @@ def data_dir(path: Path | str | None = None) -> Path:
 
 def nquads_path(path: Path | str | None = None) -> Path:
     directory = data_dir(path)
-    return directory / "permanence.nq" if directory.is_dir() or not directory.suffix else directory
+    return directory / NQUADS if directory.is_dir() or not directory.suffix else directory
+
+
+def _missing(nq: Path) -> KGError:
+    return KGError(f"no built graph at {nq}: run `permanence-kg build` first (or pass --data DIR)")
+
+
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    """The build manifest in ``directory``, or None if there is none (a hand-assembled directory)."""
+    path = directory / MANIFEST
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KGError(f"build manifest {path} cannot be read: {exc} (rebuild it)") from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise KGError(f"build manifest {path} is not valid JSON: {exc} (rebuild it)") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise KGError(f"build manifest {path} has no 'files' mapping (rebuild it)")
+    if manifest.get("manifest_version", 0) > MANIFEST_VERSION:
+        raise KGError(
+            f"build manifest {path} was written by a newer permanence-kg "
+            f"(manifest version {manifest['manifest_version']}); upgrade, or rebuild with this one"
+        )
+    return manifest
+
+
+class _Hashing:
+    """A binary reader that hashes what passes through it, so the bytes checked are the bytes loaded."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+
+class Checked:
+    """The N-Quads file of a build, opened once; ``check(quads)`` after loading it."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.shown = nquads_path(path)
+        try:
+            self.path = self.shown.resolve(strict=True)  # one generation, whatever a build does next
+            self.file: BinaryIO = self.path.open("rb")
+        except (OSError, RuntimeError):
+            raise _missing(self.shown) from None
+        if not self.path.is_file():
+            self.file.close()
+            raise _missing(self.shown)
+        self.reader = _Hashing(self.file)
+        try:
+            manifest = read_manifest(self.path.parent)
+        except KGError:
+            self.file.close()
+            raise
+        self.expected: dict[str, Any] | None = None
+        if manifest is not None:
+            entry = manifest["files"].get(self.path.name)
+            self.expected = entry if isinstance(entry, dict) else None
+            if self.expected is None:
+                self.file.close()
+                raise KGError(
+                    f"built graph {self.shown} is not listed in its build manifest "
+                    f"{self.path.parent / MANIFEST} (rebuild it)"
+                )
+
+    def check(self, quads: int) -> None:
+        """Refuse what was loaded unless it is the whole file the build wrote."""
+        self.reader.read()  # anything the parser left unread still counts
+        self.file.close()
+        digest = self.reader.sha256.hexdigest()
+        if self.expected is None:
+            if quads == 0:
+                raise KGError(f"built graph {self.shown} is empty (rebuild it)")
+            return
+        want_hash, want_quads = self.expected.get("sha256"), self.expected.get("quads")
+        if digest != want_hash or (want_quads is not None and quads != want_quads):
+            raise KGError(
+                f"built graph {self.shown} is not the file its build wrote ({self.reader.size} bytes, "
+                f"{quads} quads; its manifest says {self.expected.get('bytes', '?')} bytes, "
+                f"{want_quads} quads): it was cut short or changed since; rebuild it"
+            )
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def load_store(path: Path | str | None = None) -> ox.Store:
-    """The built dataset in an in-memory Oxigraph store."""
-    nq = nquads_path(path)
-    if not nq.is_file():
-        raise KGError(f"no built graph at {nq}: run `permanence-kg build` first (or pass --data DIR)")
+    """The built dataset in an in-memory Oxigraph store, checked against its build manifest."""
+    checked = Checked(path)
     store = ox.Store()
     try:
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(input=checked.reader, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
     except (SyntaxError, ValueError, OSError) as exc:
-        raise KGError(f"built graph {nq} is corrupt: {str(exc).splitlines()[0]} (rebuild it)") from None
+        checked.close()
+        raise KGError(
+            f"built graph {checked.shown} is corrupt: {str(exc).splitlines()[0]} (rebuild it)"
+        ) from None
+    checked.check(len(store))
     return store
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing a build: one atomic switch from the old set of files to the new
+# --------------------------------------------------------------------------------------------------
+
+GENERATIONS = "generations"
+CURRENT = "current"
+_STAGING = ".staging-"
+_LINK = ".link-"
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _point(link: Path, target: str) -> None:
+    """Make ``link`` a symlink to ``target`` in one step (a new link renamed over the old)."""
+    temporary = link.with_name(f"{_LINK}{link.name}-{os.getpid()}")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+
+
+def _current_generation(out: Path) -> str | None:
+    try:
+        return Path(os.readlink(out / CURRENT)).name
+    except OSError:
+        return None
+
+
+def clean_stale(out: Path) -> list[Path]:
+    """Remove what killed builds left behind: staging directories, half-made links and every
+    generation but the current one. Returns what was removed."""
+    import shutil
+
+    removed = []
+    current = _current_generation(out)
+    generations = out / GENERATIONS
+    candidates = [p for p in out.glob(".build-*") if p.is_dir()]  # staging of builds before generations
+    candidates += [p for p in out.glob(f"{_LINK}*") if p.is_symlink()]
+    if generations.is_dir():
+        candidates += [p for p in generations.iterdir() if p.name != current]
+    for path in candidates:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        else:
+            shutil.rmtree(path)
+        removed.append(path)
+    return removed
+
+
+def _adopt_unversioned(out: Path, names: list[str]) -> None:
+    """Move a build written before generations existed (plain files) into a generation of its own,
+    so replacing its files with links never shows a mix of old and new."""
+    plain = [n for n in names if (out / n).is_file() and not (out / n).is_symlink()]
+    if not plain:
+        return
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out / GENERATIONS))
+    staging.chmod(0o755)
+    for name in plain:
+        try:
+            os.link(out / name, staging / name)
+        except OSError:
+            _write_synced(staging / name, (out / name).read_bytes())
+    generation = out / GENERATIONS / ("g-" + _stamp() + "-unversioned")
+    os.rename(staging, generation)
+    _point(out / CURRENT, f"{GENERATIONS}/{generation.name}")
+    for name in plain:
+        _point(out / name, f"{CURRENT}/{name}")
+
+
+def _stamp() -> str:
+    import time
+
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+
+
+def publish(out: Path, files: dict[str, bytes]) -> dict[str, Path]:
+    """Write ``files`` (the graph files and the manifest) as a new generation in ``out`` and switch
+    to it in one atomic step; on any failure ``out`` reads as before and nothing is left behind.
+
+    Only one build writes to a directory at a time (a lock on ``out/generations``)."""
+    import fcntl
+    import shutil
+
+    out.mkdir(parents=True, exist_ok=True)
+    generations = out / GENERATIONS
+    generations.mkdir(exist_ok=True)
+    lock = os.open(generations, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KGError(f"another build is writing to {out}: wait for it to finish") from None
+        clean_stale(out)
+        _adopt_unversioned(out, list(files))
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=generations))
+        try:
+            staging.chmod(0o755)  # readable as the plain files of earlier builds were
+            for name, data in files.items():
+                _write_synced(staging / name, data)
+            _fsync_dir(staging)
+            generation = generations / ("g-" + _stamp())
+            os.rename(staging, generation)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _fsync_dir(generations)
+        # Stable names first (dangling until the first switch), then the switch itself.
+        for name in files:
+            link = out / name
+            if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
+                _point(link, f"{CURRENT}/{name}")
+        _point(out / CURRENT, f"{GENERATIONS}/{generation.name}")
+        _fsync_dir(out)
+    finally:
+        os.close(lock)
+    return {name: out / name for name in files}

@@ -25,4 +25,8 @@ def test_two_builds_write_the_same_bytes(tmp_path):
 
 
 def test_build_writes_all_three_formats(data_dir):
-    assert sorted(p.name for p in data_dir.iterdir()) == sorted(OUTPUT_FILES)
+    # Each a stable name for the current generation's file, beside the build manifest.
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(
+        [*OUTPUT_FILES, "manifest.json", "current", "generations"]
+    )
+    assert all((data_dir / name).is_file() for name in OUTPUT_FILES)

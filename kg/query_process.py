@@ -1,0 +1,349 @@
+"""Where every time-limited query runs: a query server started afresh, and one child per query.
+
+Oxigraph and rdflib cannot be interrupted from Python and a thread cannot be stopped, so a query
+that must stop runs in a process that can be killed. Forking the caller to get one is unsafe once
+the caller has threads (the app, a SPARQL HTTP server): a lock another thread held at the fork stays
+locked in the child for ever. So the caller starts one *query server* with a fresh interpreter
+(fork and exec, which is safe from any thread); the server never starts a thread, loads each graph
+once, and forks one child per query from it (a copy-on-write fork of a single-threaded process).
+
+A query child cannot outlive what it serves, whatever happens to the caller:
+
+- it dies with the server and the server dies with the caller (``PR_SET_PDEATHSIG``, checked
+  against the parent's pid for the case where the parent died first); the caller starts the server
+  from a thread that lives exactly as long as the server, because the kernel ties the signal to
+  the thread that forked, not to the process;
+- it keeps its own deadline: a real-time alarm and a CPU-time limit (``RLIMIT_CPU``), both fatal,
+  a little past the caller's limit, so it stops even if the caller is stuck;
+- it caps the memory it may add (``RLIMIT_AS`` over the server's size): an allocation past the
+  cap fails, and the query ends with "query stopped: memory limit ...".
+
+The caller kills the child at its time limit itself; the child's own limits are the backstop.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import pickle
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .errors import KGError
+
+# (engine, the data location as given, the resolved N-Quads file, its mtime in ns, its size)
+GraphKey = tuple[str, str, str, int, int]
+# (query text, variable -> Term, row limit)
+Job = tuple[str, dict[str, Any], int]
+
+DEADLINE_GRACE = 1.0  # the child's own deadline runs this much past the caller's (seconds)
+_PR_SET_PDEATHSIG = 1
+_REPLY_BYTES = 1 << 16
+
+
+class Stopped(Exception):
+    """The query ran past its time limit and was killed."""
+
+
+class Died(Exception):
+    """The query child ended without an answer: it hit its memory cap (or crashed)."""
+
+
+def die_with_parent(parent: int) -> None:
+    """Be killed when the process (thread) that started this one ends; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _virtual_size() -> int:
+    """This process's address space in bytes (what RLIMIT_AS counts)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def answer(engine: Any, job: Job) -> tuple[str, Any]:
+    """Run one query on a loaded engine: ("ok", (columns, rows, truncated)) or ("error", problems).
+
+    Columns whose names start with "_" (bound parameters) are left out."""
+    text, bindings, limit = job
+    try:
+        columns, rows = engine.select(text, bindings, limit)
+        keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
+        kept = [[row[i] for i in keep] for row in islice(rows, limit + 1)]
+        return "ok", ([columns[i] for i in keep], kept[:limit], len(kept) > limit)
+    except KGError as exc:
+        return "error", exc.problems
+    except MemoryError:
+        return "memory", None
+    except Exception as exc:  # an engine failure is reported, not hidden
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        return "error", [f"query failed: {type(exc).__name__}: {detail}"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The server side (run as ``python -m kg.query_process FD PARENT_PID``)
+# --------------------------------------------------------------------------------------------------
+
+
+def _load(graphs: dict[GraphKey, Any], key: GraphKey) -> Any:
+    from .engines import load_engine
+
+    if key not in graphs:
+        # A rebuilt graph replaces the one loaded from the same place.
+        for stale in [k for k in graphs if k[:2] == key[:2]]:
+            del graphs[stale]
+        graphs[key] = load_engine(key[0], key[2])
+    return graphs[key]
+
+
+def _child(conn_fd: int, engine: Any) -> None:
+    conn = Connection(conn_fd)
+    text, bindings, limit, timeout, memory = conn.recv()
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm's default action ends the process
+    signal.setitimer(signal.ITIMER_REAL, timeout + DEADLINE_GRACE)
+    cpu = math.ceil(timeout + DEADLINE_GRACE)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    cap = _virtual_size() + memory * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    conn.send(answer(engine, (text, bindings, limit)))
+
+
+def _fork_ready(engine: Any, control: socket.socket) -> tuple[int, socket.socket]:
+    """A query child forked ahead of its query, waiting for the caller's connection: forking
+    while the previous query runs takes the fork's few milliseconds off the caller's wait."""
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    server = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            control.close()
+            mine.close()
+            die_with_parent(server)
+            _, fds, _, _ = socket.recv_fds(theirs, 16, 1)
+            if fds:
+                _child(fds[0], engine)
+        finally:
+            os._exit(0)
+    theirs.close()
+    return pid, mine
+
+
+def serve(control_fd: int, parent: int) -> None:
+    die_with_parent(parent)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished query children
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it ends us
+    control = socket.socket(fileno=control_fd)
+    graphs: dict[GraphKey, Any] = {}
+    ready: dict[GraphKey, tuple[int, socket.socket]] = {}
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, _REPLY_BYTES, 1)
+        except OSError:
+            return
+        if not message:
+            return  # the caller closed its end, or died
+        kind, key = pickle.loads(message)
+        try:
+            engine = _load(graphs, key)
+        except KGError as exc:
+            reply: tuple[str, Any] = ("error", exc.problems)
+        except MemoryError:
+            reply = ("error", [f"not enough memory to load the graph {key[2]}"])
+        except Exception as exc:  # any other failure to load is the caller's to report
+            reply = ("error", [f"could not load the graph {key[2]}: {type(exc).__name__}: {exc}"])
+        else:
+            reply = ("loaded", None)
+            for stale in [k for k in ready if k not in graphs]:
+                pid, sock = ready.pop(stale)
+                sock.close()
+                _kill(pid)  # it holds the old graph's pages
+            if kind == "query":
+                waiting = ready.pop(key, None)
+                pid, sock = waiting if waiting else _fork_ready(engine, control)
+                try:
+                    socket.send_fds(sock, [b"q"], fds)
+                    reply = ("pid", pid)
+                except OSError:  # the waiting child is gone: fork one now
+                    pid, sock = _fork_ready(engine, control)
+                    socket.send_fds(sock, [b"q"], fds)
+                    reply = ("pid", pid)
+                sock.close()
+        for fd in fds:
+            os.close(fd)
+        control.sendall(pickle.dumps(reply))
+        if reply[0] != "error" and key not in ready:
+            ready[key] = _fork_ready(engine, control)
+
+
+# --------------------------------------------------------------------------------------------------
+# The caller's side
+# --------------------------------------------------------------------------------------------------
+
+
+class _ServerGone(Exception):
+    pass
+
+
+class QueryServer:
+    """The caller's handle on its query server; safe to use from many threads at once."""
+
+    def __init__(self) -> None:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        theirs.set_inheritable(True)
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        }
+        command = [sys.executable, "-m", "kg.query_process", str(theirs.fileno()), str(os.getpid())]
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def keep() -> None:
+            # This thread started the server and waits for it: the server's death signal is tied
+            # to this thread, which therefore must not end before the server does.
+            try:
+                self.process = subprocess.Popen(
+                    command,
+                    pass_fds=[theirs.fileno()],
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,  # an engine's abort message is not the user's concern
+                )
+            except OSError as exc:
+                failure.append(exc)
+                return
+            finally:
+                started.set()
+            self.process.wait()
+
+        threading.Thread(target=keep, name="kg-query-server", daemon=True).start()
+        started.wait()
+        theirs.close()
+        if failure:
+            mine.close()
+            raise KGError(f"could not start the query process: {failure[0]}")
+        self.control = mine
+        self.lock = threading.Lock()
+
+    def _request(self, kind: str, key: GraphKey, fd: int | None = None) -> tuple[str, Any]:
+        with self.lock:
+            try:
+                socket.send_fds(self.control, [pickle.dumps((kind, key))], [] if fd is None else [fd])
+                reply = self.control.recv(_REPLY_BYTES)
+            except OSError:
+                raise _ServerGone from None
+        if not reply:
+            raise _ServerGone
+        return pickle.loads(reply)
+
+    def load(self, key: GraphKey) -> None:
+        kind, value = self._request("load", key)
+        if kind == "error":
+            raise KGError(*value)
+
+    def ask(self, key: GraphKey, job: Job, timeout: float, memory: int) -> tuple[str, Any]:
+        mine, theirs = socket.socketpair()
+        with mine:
+            try:
+                kind, value = self._request("query", key, theirs.fileno())
+            finally:
+                theirs.close()
+            if kind == "error":
+                return "error", value
+            pid = value
+            conn = Connection(mine.detach())
+            try:
+                conn.send((*job, timeout, memory))
+                if not conn.poll(timeout):
+                    _kill(pid)
+                    raise Stopped
+                try:
+                    return conn.recv()
+                except (EOFError, OSError):
+                    raise Died from None
+            finally:
+                conn.close()
+
+    def stop(self) -> None:
+        self.control.close()  # the server reads end-of-file and exits; its children die with it
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+_server: QueryServer | None = None
+_server_lock = threading.Lock()
+
+
+def server() -> QueryServer:
+    global _server
+    with _server_lock:
+        if _server is None or _server.process.poll() is not None:
+            _server = QueryServer()
+        return _server
+
+
+def stop_server() -> None:
+    global _server
+    with _server_lock:
+        if _server is not None:
+            _server.stop()
+            _server = None
+
+
+def _retrying(call: Any) -> Any:
+    """Run ``call(server)``, starting the server afresh once if it had gone."""
+    for attempt in (1, 2):
+        current = server()
+        try:
+            return call(current)
+        except _ServerGone:
+            with _server_lock:
+                global _server
+                if _server is current:
+                    _server = None
+            if attempt == 2:
+                raise KGError("query failed: the query process could not be reached") from None
+
+
+def run(key: GraphKey, job: Job, timeout: float, memory: int) -> tuple[str, Any]:
+    """Run the job in a query child: ("ok", (columns, rows, truncated)) or ("error", problems);
+    raises Stopped at the time limit and Died if the child ended without an answer."""
+    return _retrying(lambda s: s.ask(key, job, timeout, memory))
+
+
+def preload(key: GraphKey) -> None:
+    """Have the query server load a graph now (raises KGError if it cannot be loaded)."""
+    _retrying(lambda s: s.load(key))
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))
