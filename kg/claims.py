@@ -102,10 +102,19 @@ def _facts(st: Statement) -> frozenset[str]:
     for key in _FACT_VALUES:
         value = st.values.get(key)
         if isinstance(value, Duration):
-            facts.add(f"{key}={value.value:g}{value.unit}")
+            facts.add(f"{key}={_length(value)}")
         elif value is not None:
             facts.add(f"{key}={value}")
+    # Every length of time the words state: "20 working days" and "28 days" are different claims.
+    facts.update(f"states={_length(d)}" for d in getattr(st, "durations", ()))
     return frozenset(facts)
+
+
+def _length(d: Duration) -> str:
+    amount = (
+        f"{d.minimum:g}-{d.maximum:g}" if d.minimum is not None and d.maximum is not None else f"{d.value:g}"
+    )
+    return f"{amount}{d.unit}"
 
 
 def similarity(a: Statement, b: Statement, normalise: _Normaliser) -> float:

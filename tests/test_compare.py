@@ -62,6 +62,7 @@ def test_alignment_meets_precision_and_recall_on_the_labelled_pairs(extraction, 
     true_pos = false_pos = false_neg = 0
     for pair in pairs:
         a, b = (_statement(extraction, pair[side]) for side in ("a", "b"))
+        assert a.key != b.key, f"{pair} picks out one statement twice"
         ca = claim_of[(a.council, a.kind, a.subject or "", a.start, a.end)]
         cb = claim_of[(b.council, b.kind, b.subject or "", b.start, b.end)]
         aligned = ca == cb

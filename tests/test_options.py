@@ -34,7 +34,7 @@ AGE_GUIDANCE = [
         True,
     ),  # 7 to 10
     (9, "cumbria", "PPMs must always be held in respect of children of under 10 years", True),
-    (9, "cumbria", "primary school age or younger", True),  # under 11
+    (9, "dorset", "The Harbour (if 12-18 years old)", False),
     (9, "medway", "Parallel Planning needs to begin for all children under 14 years", True),
     (9, "cumbria", "Infants under 2 years of age", False),
     (9, "cumbria", "if they cannot return to their parents they should ideally be adopted", False),
@@ -47,6 +47,7 @@ AGE_GUIDANCE = [
     (15, "medway", "Parallel Planning needs to begin for all children under 14 years", False),
     (15, "cumbria", "PPMs must always be held in respect of children of under 10 years", False),
     (15, "dorset", "Young people aged 16 and 17", False),
+    (15, "dorset", "The Harbour (if 12-18 years old)", True),
     (15, "cumbria", "While legal security with carers through Adoption or Special Guardianship", False),
 ]
 # The documents' words for a band's edge: "under 2" excludes 2, "aged 16 and 17" includes 16.
@@ -62,6 +63,7 @@ NO_AGE = [
     ("medway", "particularly useful for older children"),
     ("north-somerset", "The older a child is, the less likely"),
     ("dorset", "particularly helpful for older children"),
+    ("cumbria", "a child of primary school age or younger"),
 ]
 
 

@@ -195,6 +195,7 @@ def options(
             practices=_split(row["practices"]),
             milestone=row["milestone"],
             band=None if lo is None and hi is None else _band(lo, hi),
+            age_words=row.get("age_group"),
         )
         where = (
             "no_age_given"
@@ -446,15 +447,14 @@ def detail_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                         option,
                         council,
                         f"age guidance at {age}",
-                        f"{i['direction']}: {i['band']}",
+                        f"{i['direction']}: {i['band']}" + (f" ({i['age_words']})" if i["age_words"] else ""),
                         i["quote"],
                         _where(i),
                     ]
                 )
             for i in c["age_guidance"]["no_age_given"]:
-                rows.append(
-                    [option, council, "age guidance, no age given", i["direction"], i["quote"], _where(i)]
-                )
+                detail = f"{i['direction']}: {i['age_words']}" if i["age_words"] else i["direction"]
+                rows.append([option, council, "age guidance, no age given", detail, i["quote"], _where(i)])
             for i in c["needs"]:
                 matched = f"matches {', '.join(i['matches'])}" if i["matches"] else ", ".join(i["needs"])
                 rows.append([option, council, "need it suits", matched, i["quote"], _where(i)])
