@@ -263,7 +263,12 @@ def test_q12_cumbria_orders_for_connected_carers(ask):
         "adoption-order",
     }
     # Variants: other options.
-    assert column(ask("legal-orders-for-option", option="long-term-fostering"), "order") == {"care-order"}
+    # Medway and Dorset: a child arrangements order "may be used to increase the degree of legal
+    # permanence in ... a long-term fostering placement".
+    assert column(ask("legal-orders-for-option", option="long-term-fostering"), "order") == {
+        "care-order",
+        "child-arrangements-order",
+    }
     # Cumbria names a family assistance order for a child at home in prose only.
     assert column(ask("legal-orders-for-option", option="reunification"), "order") == {
         "supervision-order",

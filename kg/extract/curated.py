@@ -174,8 +174,15 @@ def _statement(onto: Ontology, sources: dict[str, Source], where: str, entry: An
             raise KGError(f"unknown value '{key}': expected one of {', '.join(sorted(VALUE_KEYS))}")
         st.values[key] = _duration(value, key) if key in DURATION_KEYS else value
     group = st.values.get("ageGroup")
-    if group is not None and _collapse(str(group)).lower() not in _collapse(st.quote).lower():
-        raise KGError(f"ageGroup '{group}' is not words of the quote: it must be the document's own words")
+    if group is not None:
+        # The document's own words, in the quote or earlier in its paragraph ("Children under 7 ...
+        # they should not however remain in care"): a sentence may name its children by "they".
+        paragraph = source.text[source.text.rfind("\n", 0, found.start) + 1 : found.end]
+        if _collapse(str(group)).lower() not in _collapse(paragraph).lower():
+            raise KGError(
+                f"ageGroup '{group}' is not words of the quote or its paragraph: "
+                "it must be the document's own"
+            )
     return st
 
 
