@@ -352,6 +352,24 @@ def age_band_disagreements(m: Measure) -> list[str]:
     return problems
 
 
+def unqualified_durations(m: Measure) -> list[str]:
+    """Timescales whose duration agrees but carries none of the qualifiers the document states
+    ("immediately preceding", "at least", "out of the last 5 years"...): for a human check only, since
+    the wording of qualifiers is the durations reader's own vocabulary."""
+    if m.durations is None:
+        return []
+    notes = []
+    for item in m.items:
+        if not (item.has_duration and item.values.get("qualifier")):
+            continue
+        rows = [r for r in m.durations if r.covers(item) and duration_agrees(item, r)]
+        if rows and not any(r.values.get("qualifier") for r in rows):
+            notes.append(
+                f"{item.describe()}: the document qualifies it ({item.values['qualifier']}); the row has none"
+            )
+    return notes
+
+
 def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f} ({part}/{whole})" if whole else "–"
 
@@ -390,6 +408,10 @@ def misses_markdown(m: Measure, texts: dict[str, str]) -> str:
     if disagreements:
         out += ["## Age bands that differ from the document", ""]
         out += [f"- {p}" for p in disagreements] + [""]
+    unqualified = unqualified_durations(m)
+    if unqualified:
+        out += ["## Durations without the qualifier the document states (informational)", ""]
+        out += [f"- {n}" for n in unqualified] + [""]
     out += ["## Graph statements that match no item of the reading (check by hand)", ""]
     for kind in KINDS:
         extra = m.unconfirmed(kind)
