@@ -1,69 +1,247 @@
-"""The app, headless: each page renders on the real graph and answers its controls."""
+"""The app, headless (Streamlit's AppTest): every page renders on the real graph, answers its
+controls with the councils' words, and keeps its choices in the URL so a copied URL reopens it."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kg import queries
+
 APP = "../app/streamlit_app.py"
 
 
 @pytest.fixture
-def app(data_dir, monkeypatch):
+def open_page(data_dir, monkeypatch):
     monkeypatch.setenv("PERMANENCE_KG_DATA", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+
+    def opener(page: str | None, **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        if page:
+            at.switch_page(f"views/{page}.py")
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return opener
 
 
-def goto(at: AppTest, page: str) -> AppTest:
-    at.sidebar.radio(key="page").set_value(page).run()
-    assert not at.exception
-    return at
+def shown_text(at: AppTest) -> str:
+    """Everything a reader sees as text: markdown, captions, headings, alerts, tables, HTML."""
+    parts = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [str(e.proto.body) for e in at.get("html")]
+    for table in list(at.table) + list(at.dataframe):
+        frame = table.value
+        parts += [" ".join(map(str, frame.columns)), " ".join(map(str, frame.index))]
+        parts += [" ".join(map(str, row)) for row in frame.astype(str).to_numpy()]
+    return "\n".join(parts).replace("\\", "")
 
 
-def test_compare_page_shows_matrix_divergences_and_gaps(app):
-    text = " ".join(e.value for e in app.markdown) + " ".join(e.label for e in app.expander)
-    assert "Residence order named as a current order" in text
-    assert any("cumbria" in str(df.value.columns.tolist()) for df in app.dataframe)
-    app.selectbox(key="silent").set_value("parental-responsibility").run()
-    silent = [df.value for df in app.dataframe if "covered_by" in df.value.columns][0]
-    assert set(silent["council"]) == {"enfield"}
+def url_of(at: AppTest) -> dict[str, list[str] | str]:
+    """The session's URL query string, to open a second session on it."""
+    return dict(at.query_params)
 
 
-def test_option_page_changes_with_option_and_age(app):
-    goto(app, "Option trade-offs")
-    app.selectbox(key="option").set_value("adoption").run()
-    frames = [df.value for df in app.dataframe]
-    assert any(
-        "Parental Responsibility is held exclusively by the carers" in " ".join(map(str, f.values.ravel()))
-        for f in frames
+# --- Overview -----------------------------------------------------------------------------------
+
+
+def test_overview_shows_councils_documents_annotations_coverage_and_counts(open_page, data_dir):
+    at = open_page(None)
+    text = shown_text(at)
+    documents = queries.run("app-documents", data=str(data_dir)).records()
+    for doc in documents:
+        assert doc["council_name"] in text and doc["title"] in text
+    assert "abolished on 1 April 2023" in text  # our annotation on Cumbria, marked as ours
+    assert "Our annotation (permanence-kg), not the council's words" in text
+    assert "it is not legal advice" in text
+    assert at.get("vega_lite_chart"), "the coverage heatmap is a chart"
+    counts = at.table[-1].value
+    total = {d["council_name"]: str(d["statements"]) for d in documents}
+    assert counts.loc["All statements"].to_dict() == total
+
+
+def test_overview_flags_an_overdue_review(open_page, data_dir):
+    dates = queries.run("document-dates", data=str(data_dir)).records()
+    at = open_page("overview")
+    warnings = [w.value for w in at.warning]
+    assert sum("Review overdue" in w for w in warnings) == sum(bool(d["overdue"]) for d in dates)
+
+
+# --- Graph explorer -----------------------------------------------------------------------------
+
+
+def test_graph_centres_on_the_url_node_and_recentres_on_a_neighbour(open_page):
+    at = open_page("graph", node="opt:adoption", depth="1")
+    assert [s.value for s in at.subheader] == ["Adoption"]
+    assert "Definition (ours):" in shown_text(at)
+    neighbour = next(b for b in at.button if "Adoption order" in b.label)
+    neighbour.click().run()
+    assert at.query_params["node"] == "ord:adoption-order"
+    assert at.subheader[0].value == "Adoption order"
+    again = open_page("graph", **url_of(at))
+    assert again.subheader[0].value == "Adoption order"
+
+
+def test_graph_statement_node_shows_its_evidence_with_a_link_to_the_document(open_page, data_dir):
+    found = queries.run(
+        "keyword-search", data=str(data_dir), keyword="There is no right to an assessment of need"
     )
-    app.number_input(key="age").set_value(1).run()
-    assert any(
-        "Infants under 2" in " ".join(map(str, f.values.ravel())) for f in (df.value for df in app.dataframe)
-    )
+    row = found.records()[0]
+    spans = queries.run("app-evidence-spans", data=str(data_dir), council=row["council"]).records()
+    statement = next(s["statement"] for s in spans if s["start"] == row["start"] and s["end"] == row["end"])
+    at = open_page("graph", node=statement.replace(queries.PK.replace("def#", "id/statement/"), "stmt:"))
+    text = shown_text(at)
+    assert row["quote"] in text
+    assert f"sources?council={row['council']}&start={row['start']}&end={row['end']}" in text
 
 
-def test_option_page_shows_a_gap_as_a_gap(app):
-    goto(app, "Option trade-offs")
-    app.selectbox(key="option").set_value("residential").run()
-    assert any("No council lists advantages" in i.value for i in app.info)
-    assert any("not stated" in c.value for c in app.caption)
+def test_graph_depth_and_types_are_in_the_url(open_page):
+    at = open_page("graph", node="council:medway", depth="2", type=["council", "option"])
+    caption = next(c.value for c in at.caption if "entities and" in c.value)
+    assert "within 2 links" in caption
+    assert at.number_input(key="url-depth").value == 2
+    assert at.multiselect(key="url-type").value == ["council", "option"]
+    at.number_input(key="url-depth").set_value(1).run()
+    assert at.query_params["depth"] == "1"
 
 
-def test_query_page_runs_a_library_query_with_a_parameter(app):
-    goto(app, "Query")
-    app.selectbox(key="query").set_value("who-can-apply").run()
-    app.selectbox(key="p-who-can-apply-council").set_value("dorset").run()
-    frame = app.dataframe[0].value
-    assert set(frame["council"]) == {"dorset"} and len(frame) == 7
+def test_graph_unknown_node_in_url_falls_back_to_a_default(open_page):
+    at = open_page("graph", node="opt:no-such-option")
+    assert at.subheader[0].value  # a real entity is shown, not an exception
 
 
-def test_bad_sparql_is_a_message_not_an_exception(app):
-    goto(app, "Query")
-    app.text_area(key="sparql").set_value("SELECT * WHERE { ?s ?p }").run()
-    app.button(key="run-sparql").click().run()
-    assert not app.exception
-    assert any("SPARQL syntax error at line 1" in e.value for e in app.error)
+# --- Sources ------------------------------------------------------------------------------------
+
+
+def test_sources_opens_at_the_linked_quote_with_its_passage(open_page, data_dir):
+    row = queries.run("keyword-search", data=str(data_dir), keyword="may not become").records()[0]
+    at = open_page("sources", council=row["council"], start=str(row["start"]), end=str(row["end"]))
+    text = shown_text(at)
+    assert f"characters {row['start']:,}–{row['end']:,}" in text
+    assert 'id="pk-target"' in text and row["quote"].split()[0] in text
+    assert at.selectbox(key="url-council").value == row["council"]
+    assert url_of(at)["start"] == str(row["start"])
+
+
+def test_sources_changing_document_drops_the_old_span(open_page):
+    at = open_page("sources", council="medway", start="18819", end="18862")
+    at.selectbox(key="url-council").set_value("dorset").run()
+    assert "start" not in at.query_params and "end" not in at.query_params
+    assert "pk-target" not in shown_text(at)
+    assert "Dorset Council" in shown_text(at)
+
+
+def test_sources_span_outside_the_document_is_an_error_message(open_page):
+    at = open_page("sources", council="enfield", start="999999", end="1000000")
+    assert any("not a span of enfield.txt" in e.value for e in at.error)
+
+
+def test_sources_highlights_only_the_chosen_kinds(open_page):
+    at = open_page("sources", council="medway", kind="advantage")
+    assert at.multiselect(key="url-kind").value == ["advantage"]
+    body = next(str(h.proto.body) for h in at.get("html") if "pk-document" in str(h.proto.body))
+    assert 'title="advantage"' in body and 'title="disadvantage"' not in body
+
+
+# --- Ontology -----------------------------------------------------------------------------------
+
+
+def test_ontology_shows_hierarchy_schemes_and_orders(open_page, data_dir):
+    at = open_page("ontology")
+    text = shown_text(at)
+    assert "`pk:Statement`" in text and "`pk:Advantage`" in text
+    at.radio(key="url-view").set_value("schemes").run()
+    at.selectbox(key="url-scheme").set_value("route").run()
+    assert at.query_params["scheme"] == "route"
+    routes = queries.run("app-concept-schemes", data=str(data_dir)).records()
+    assert {r["label"] for r in routes if r["scheme"] == "route"} == set(at.table[0].value.index)
+    at.radio(key="url-view").set_value("orders").run()
+    assert "legislation.gov.uk/id/ukpga/1989/41/section/14A" in shown_text(at)
+
+
+def test_ontology_term_search_from_the_url(open_page):
+    at = open_page("ontology", view="hierarchy", term="evidence")
+    assert at.text_input(key="url-term").value == "evidence"
+    assert "(pk:Evidence):" in shown_text(at)
+
+
+def test_ontology_documentation_is_generated_and_served(open_page, data_dir):
+    at = open_page("ontology", view="documentation")
+    assert (data_dir / "ontology.html").is_file()
+    assert "pyLODE" in shown_text(at)
+    assert at.get("download_button")
+
+
+# --- SPARQL workbench ---------------------------------------------------------------------------
+
+COUNCILS = "SELECT ?council WHERE { ?c a pk:Council ; pk:councilId ?council } ORDER BY ?council"
+
+
+def test_sparql_runs_the_query_in_the_url_and_offers_downloads(open_page, data_dir):
+    at = open_page("sparql", query=COUNCILS)
+    expected = queries.sparql(COUNCILS, data=str(data_dir))
+    frame = at.dataframe[0].value
+    assert list(frame["council"]) == [row[0] for row in expected.rows]
+    assert f"{len(expected)} rows" in shown_text(at)
+    assert {b.proto.label for b in at.get("download_button")} == {"Download CSV", "Download JSON"}
+
+
+def test_sparql_results_show_prefixed_names_labels_and_document_links(open_page):
+    query = "SELECT ?s ?o WHERE { ?s a pk:Advantage ; pk:about ?o } LIMIT 3"
+    at = open_page("sparql", query=query)
+    frame = at.dataframe[0].value
+    assert frame["o"].str.startswith("opt:").all()
+    assert frame["o (label)"].str.len().gt(0).all()
+    assert frame["s in the document"].str.startswith("sources?council=").all()
+
+
+def test_sparql_syntax_error_names_line_and_column(open_page):
+    at = open_page("sparql", query="SELECT * WHERE {\n  ?s ?p }")
+    assert any("line 2, column" in e.value for e in at.error)
+
+
+def test_sparql_unknown_prefix_lists_the_predeclared_ones(open_page):
+    at = open_page("sparql", query="SELECT * WHERE { ?s foo:bar ?o }")
+    message = " ".join(e.value for e in at.error)
+    assert "unknown prefix 'foo:' at line 1, column 21" in message
+    assert "pk, opt, ord, council" in message
+
+
+def test_sparql_time_limit_message_points_to_the_page(open_page):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    at = open_page("sparql", query=slow, timeout="1")
+    message = " ".join(e.value for e in at.error)
+    assert "1 s time limit" in message and "raise the time limit above" in message
+    assert "--timeout" not in message
+
+
+def test_sparql_library_query_with_parameters_from_the_url(open_page, data_dir):
+    at = open_page("sparql", name="who-can-apply", council="dorset")
+    expected = queries.run("who-can-apply", data=str(data_dir), council="dorset")
+    frame = at.dataframe[0].value
+    assert set(frame["council"]) == {"dorset"} and len(frame) == len(expected)
+    assert "permanence-kg query who-can-apply" in shown_text(at)
+    at.selectbox(key="url-council").set_value("medway").run()
+    at.button(key="run").click().run()
+    assert set(at.dataframe[0].value["council"]) == {"medway"}
+    assert at.query_params["council"] == "medway" and at.query_params["name"] == "who-can-apply"
+
+
+def test_sparql_row_limit_cuts_with_a_note(open_page):
+    at = open_page("sparql", query="SELECT ?s WHERE { ?s a pk:Advantage }", limit="2")
+    assert len(at.dataframe[0].value) == 2
+    assert "raise the row limit above" in shown_text(at)
