@@ -227,3 +227,19 @@ def test_compare_filters_by_kind_and_subject(data_dir):
     )
     assert result.claims
     assert {(c["kind"], c["subject"]) for c in result.claims} == {("disadvantage", "adoption")}
+
+
+def test_silence_says_why_and_agrees_with_the_councils_statements(data_dir, extraction):
+    said = {(st.council, st.kind, st.subject or "") for st in extraction.statements}
+    # A claim with no subject is silent only where the council has nothing of the kind at all.
+    said |= {(st.council, st.kind, "") for st in extraction.statements}
+    result = compare(["north-somerset", "medway", "dorset", "enfield", "cumbria"], data=str(data_dir))
+    reasons = set()
+    for claim in result.claims:
+        for silent in claim["silent"]:
+            spoke = (silent["council"], claim["kind"], claim["subject"] or "") in said
+            # A council that says other things of this kind about this subject is never called silent
+            # on the subject; one with nothing of the kind never said "other things".
+            assert spoke == ("says other things" in silent["why"]), (claim["claim"], silent)
+            reasons.add(silent["why"])
+    assert reasons

@@ -61,6 +61,41 @@ def check_councils(given: Sequence[str], known: Sequence[str]) -> list[str]:
     return chosen
 
 
+# What the silence queries say of a council with no statement of a kind (about a subject), in
+# words for the user. Where the graph records no check, or the text does mention it, all that is
+# known is that nothing was extracted.
+SILENCE_WHY = {
+    "not-in-text": "the document does not say: its text never uses the topic's words or names the subject",
+    "not-extracted": NOT_EXTRACTED + " (its text mentions the topic: see the passages-mentioning query)",
+    "not-checked": NOT_EXTRACTED,
+}
+
+
+class _Silence:
+    """Why a council has no member in a claim. A council with other statements of the claim's kind
+    about its subject said something else; one with none is looked up in the silence queries, which
+    check the document's text where the build recorded its passages."""
+
+    def __init__(self, kind: str | None, subject: str | None, data: str | None) -> None:
+        self.gaps: dict[tuple[str, str, str], str] = {}
+        by_subject = queries.run(
+            "silent-on-by-subject", data=data, council="", kind=kind or "", subject=subject or ""
+        )
+        for row in by_subject.records():
+            self.gaps[(row["council"], row["kind"], row["subject"])] = row.get("silence") or "not-checked"
+        if not subject:
+            by_kind = queries.run("councils-silent-on", data=data, kind=kind or "", subject="", council="")
+            for row in by_kind.records():
+                self.gaps[(row["council"], row["kind"], "")] = row.get("silence") or "not-checked"
+
+    def why(self, council: str, kind: str, subject: str | None) -> str:
+        gap = self.gaps.get((council, kind, subject or ""))
+        if gap is None:
+            about = " about this subject" if subject else ""
+            return NOT_EXTRACTED + f" (it says other things of this kind{about})"
+        return SILENCE_WHY.get(gap, NOT_EXTRACTED)
+
+
 def compare(
     councils: Sequence[str],
     subject: str | None = None,
@@ -105,13 +140,18 @@ def compare(
             }
         )
     order = {c: i for i, c in enumerate(chosen)}
+    silence = _Silence(kind, subject, data)
     claims = []
     for claim in grouped.values():
         claim["members"].sort(key=lambda m: (order[m["council"]], m["start"]))
         stated = [c for c in chosen if any(m["council"] == c for m in claim["members"])]
         claim["stated_by"] = stated
         claim["status"] = "all" if len(stated) == len(chosen) else "only" if len(stated) == 1 else "some"
-        claim["silent"] = [{"council": c, "why": NOT_EXTRACTED} for c in chosen if c not in stated]
+        claim["silent"] = [
+            {"council": c, "why": silence.why(c, claim["kind"], claim["subject"])}
+            for c in chosen
+            if c not in stated
+        ]
         claims.append(claim)
     status_rank = {"all": 0, "some": 1, "only": 2}
     claims.sort(
