@@ -375,23 +375,28 @@ def ratio(part: int, whole: int) -> str:
 
 
 def table(m: Measure, councils: list[str]) -> str:
-    lines = [
-        "| kind | council | recall (found/read) | precision (confirmed/graph) |",
-        "|---|---|---|---|",
+    """Two kind x council matrices (recall, then precision) and the durations coverage, in markdown."""
+    head = "| kind | " + " | ".join(councils) + " | all |"
+    rule = "|---" * (len(councils) + 2) + "|"
+    lines = ["Recall (required items of the reading found as separate statements):", "", head, rule]
+    for kind in KINDS:
+        cells = [ratio(*m.recall(kind, c)) for c in councils]
+        lines.append(f"| {kind} | " + " | ".join(cells) + f" | **{ratio(*m.recall(kind))}** |")
+    lines += [
+        "",
+        "Precision (graph statements of the kind that match an item of the reading):",
+        "",
+        head,
+        rule,
     ]
     for kind in KINDS:
-        for council in councils:
-            r, p = m.recall(kind, council), m.precision(kind, council)
-            if r[1] or p[1]:
-                lines.append(f"| {kind} | {council} | {ratio(*r)} | {ratio(*p)} |")
-        lines.append(
-            f"| **{kind}** | **all** | **{ratio(*m.recall(kind))}** | **{ratio(*m.precision(kind))}** |"
-        )
+        cells = [ratio(*m.precision(kind, c)) for c in councils]
+        lines.append(f"| {kind} | " + " | ".join(cells) + f" | **{ratio(*m.precision(kind))}** |")
     cover = m.duration_coverage()
     note = "" if m.durations is not None else " — the library has no `durations` query yet"
     lines.append("")
     lines.append(
-        f"Durations with the right value and unit: {ratio(*cover)} of the reading's timescales{note}."
+        f"`durations` rows with the document's value and unit: {ratio(*cover)} of the timescales{note}."
     )
     return "\n".join(lines)
 
