@@ -24,7 +24,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -370,6 +370,22 @@ def unqualified_durations(m: Measure) -> list[str]:
     return notes
 
 
+def subject_differences(m: Measure, linked: Callable[[str], list[str]]) -> list[str]:
+    """Found items whose covering statements all name another subject (or none) than the option or
+    order the reading gives, the option-order link allowed (`linked`, e.g. Ontology.linked_subjects):
+    a query for that option would miss them. For a human check; the reading's subject is a judgement."""
+    notes = []
+    for item in m.items:
+        if not item.subject:
+            continue
+        accepted = {item.subject, *linked(item.subject)}
+        covering = [s for s in m.statements if s.covers(item) and separate(s)]
+        if covering and not any(s.subject in accepted for s in covering):
+            graph = ", ".join(sorted({f"{s.kind} ({s.subject or '-'})" for s in covering}))
+            notes.append(f"{item.describe()}: graph has {graph}")
+    return notes
+
+
 def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f} ({part}/{whole})" if whole else "–"
 
@@ -401,7 +417,9 @@ def table(m: Measure, councils: list[str]) -> str:
     return "\n".join(lines)
 
 
-def misses_markdown(m: Measure, texts: dict[str, str]) -> str:
+def misses_markdown(
+    m: Measure, texts: dict[str, str], linked: Callable[[str], list[str]] | None = None
+) -> str:
     out = ["## Misses (required items of the reading not found as a separate statement)", ""]
     for kind in KINDS:
         misses = m.misses(kind)
@@ -417,6 +435,10 @@ def misses_markdown(m: Measure, texts: dict[str, str]) -> str:
     if unqualified:
         out += ["## Durations without the qualifier the document states (informational)", ""]
         out += [f"- {n}" for n in unqualified] + [""]
+    different = subject_differences(m, linked) if linked else []
+    if different:
+        out += ["## Subject differs from the reading's (informational)", ""]
+        out += [f"- {n}" for n in different] + [""]
     out += ["## Graph statements that match no item of the reading (check by hand)", ""]
     for kind in KINDS:
         extra = m.unconfirmed(kind)
@@ -444,7 +466,9 @@ def main(argv: list[str] | None = None) -> int:
         m = measure(load_items(texts), graph_statements(extraction.statements), duration_rows(Path(out)))
     print(table(m, list(texts)))
     if args.misses:
-        args.misses.write_text(misses_markdown(m, texts) + "\n", encoding="utf-8")
+        from kg.ontology import ontology
+
+        args.misses.write_text(misses_markdown(m, texts, ontology().linked_subjects) + "\n", encoding="utf-8")
     return 0
 
 
