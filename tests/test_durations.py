@@ -76,6 +76,7 @@ def test_an_initial_period_and_an_additional_one():
         "Children between 7 and 10 years are more likely",
         "children of over 10 years",
         "until the child reaches 18 years",
+        "belonging does not end at the age of 18 years;",
         "The Harbour (if 12-18 years old)",
         "the Sufficiency Strategy 2015-2018",
         "Section 20 of the Children Act 1989",
@@ -177,3 +178,15 @@ def test_filters_by_council_kind_and_unit(data_dir):
     assert [(r["council"], r["kind"], r["unit"], r["value"]) for r in got] == [
         ("medway", "timescale", "working-day", 20.0)
     ]
+
+
+def test_every_length_of_time_in_the_documents_is_inside_a_statement(extraction):
+    """Durations are data wherever they occur: each one the reader finds in a document's text lies in
+    the quote of some statement, so the durations query lists it."""
+    missed = []
+    for council, source in extraction.sources.items():
+        statements = [st for st in extraction.statements if st.council == council]
+        for d in read(source.text):
+            if not any(st.start <= d.start and d.end <= st.end for st in statements):
+                missed.append(f"{council}: {source.text[max(0, d.start - 60) : d.end + 20]!r}")
+    assert not missed, "\n".join(missed)

@@ -53,8 +53,10 @@ DURATION = re.compile(
 ANNUAL = re.compile(r"\bon an annual basis\b|\bannually\b", _I)
 
 # An age, not a length of time: "under 14 years", "children of over 10 years", "between 7 and 10
-# years", "reaches 18 years", "four years of age", "12-18 years old".
-_AGE_BEFORE = re.compile(r"\b(?:under|over|aged|reaches|turns|between[ \t]+\S+[ \t]+and)[ \t\u00a0]*$", _I)
+# years", "reaches 18 years", "at the age of 18 years", "four years of age", "12-18 years old".
+_AGE_BEFORE = re.compile(
+    r"\b(?:under|over|aged|reaches|turns|the age of|between[ \t]+\S+[ \t]+and)[ \t\u00a0]*$", _I
+)
 _AGE_AFTER = re.compile(r"^[ \t\u00a0]*(?:of[ \t]+age|old)\b", _I)
 
 _BEFORE_RULES: list[tuple[str, re.Pattern[str]]] = [
