@@ -461,6 +461,110 @@ def options_command(
     emit(_with_notice(result["notice"], tables, fmt), output)
 
 
+# Decision support (kg.decide): thin layers over the library, every output with its notice.
+
+
+def _emit_decision(
+    columns: list[str], rows: list[list[Any]], data: Any, fmt: str, output: Path | None
+) -> None:
+    from .decide import NOTICE
+
+    if fmt == "json":
+        emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+        return
+    emit(f"{NOTICE}\n\n" + render(columns, rows, fmt), output)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command("can-apply")
+@click.option("--order", required=True, help="The order applied for (e.g. special-guardianship-order).")
+@click.option(
+    "--relationship",
+    required=True,
+    help="How the applicant stands to the child: parent, guardian, special-guardian, step-parent, relative, "
+    "local-authority-foster-carer, other or child.",
+)
+@click.option(
+    "--lived-with", metavar="DURATION", help="How long the child has lived with them, up to now: 8m, 14m, 3y."
+)
+@click.option(
+    "--consent",
+    "consents",
+    multiple=True,
+    metavar="WHO",
+    help="Whose consent they have (repeatable): local-authority, everyone-with-pr, cao-holders.",
+)
+@click.option(
+    "--child-in-care", is_flag=True, help="The child is in the care of a local authority (a care order)."
+)
+@click.option(
+    "--in-force",
+    "in_force",
+    multiple=True,
+    metavar="ORDER",
+    help="An order in force (repeatable), e.g. special-guardianship-order.",
+)
+@click.option("--council", help="Only this council (the law row is always shown).")
+@data_option
+@output_options(formats=("table", "json", "md"))
+@user_errors
+def can_apply_command(
+    order: str,
+    relationship: str,
+    lived_with: str | None,
+    consents: tuple[str, ...],
+    child_in_care: bool,
+    in_force: tuple[str, ...],
+    council: str | None,
+    data: Path | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Who can apply for an ORDER: each council's answer (as-of-right, with-consent, with-leave,
+    excluded or not-stated) with the statements that decide it, and our reading of the law (council:
+    law, with its legislation.gov.uk citations)."""
+    from .decide import can_apply
+
+    rows = can_apply(
+        order,
+        relationship,
+        lived_with=lived_with,
+        consent=consents,
+        child_in_care=child_in_care,
+        in_force=in_force,
+        council=council,
+        data=str(data) if data else None,
+    )
+    width = 90 if fmt == "table" else 10_000
+    table = []
+    for row in rows:
+        evidence = [
+            (
+                f"{_clip(q['label'], width)} [{', '.join(q['citations'])}]"
+                if row["ours"]
+                else f"\"{_clip(q['quote'], width)}\" ({q['section']}, {q['start']}-{q['end']})"
+            )
+            + (f" — not met: {'; '.join(q['unmet'])}" if q.get("unmet") else "")
+            for q in row["quotes"]
+        ]
+        table.append(
+            [
+                row["council"],
+                row["answer"],
+                ", ".join(row["disagrees_with"]),
+                {True: "yes", False: "no", None: ""}[row["matches_law"]],
+                "\n".join(evidence) if fmt == "table" else "<br>".join(evidence),
+            ]
+        )
+    _emit_decision(
+        ["council", "answer", "disagrees with", "as the law", "deciding words"], table, rows, fmt, output
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli(prog_name="permanence-kg")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 NOTICE = "This compares councils' published guidance; it is not legal advice."
 
 # After NOTICE, which the modules below carry.
+from .can_apply import can_apply  # noqa: E402
 from .compare import compare  # noqa: E402
 from .options import options  # noqa: E402
 
-__all__ = ["NOTICE", "compare", "options"]
+__all__ = ["NOTICE", "can_apply", "compare", "options"]

@@ -81,13 +81,49 @@ CATEGORY_RULES: list[tuple[str, re.Pattern[str]]] = [
 _ANY_PERSON = re.compile(r"\b(?:any ?one|any person|a person)\b[^;]*\b(?:consent|leave)\b", _I)
 
 
+# "Anyone who holds a ... order ... who has the consent of ...": the holder, not anyone, with consent.
+# Medway's "... or who has the consent of" makes two routes, the second open to anyone.
+_QUALIFIED_ANYONE = re.compile(r"\bany ?one who (?:holds|is named)\b", _I)
+_OR_CONSENT = re.compile(r"\bor who has the consent\b", _I)
+
+# The child's status or an order in force that a route depends on: conditions the statement states.
+CHILD_STATUS_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (status, re.compile(pattern, _I))
+    for status, pattern in [
+        ("in-care", r"where the child is (?:the )?subject of a care order|where the child is in the care of"),
+        ("looked-after", r"where the child is looked after"),
+        ("other-case", r"\bin any other case\b"),
+    ]
+]
+ORDER_IN_FORCE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (order, re.compile(pattern, _I))
+    for order, pattern in [
+        (
+            "child-arrangements-order",
+            r"(?:CAO|child arrangements? order)\s+(?:that\s+)?is (?:already )?in force",
+        ),
+        ("care-order", r"existing order for care in force"),
+    ]
+]
+
+
 def classify_applicant(statement: Statement) -> None:
     text = statement.text
+    # Whose consent is needed names people too ("the consent of each of the persons named in a Child
+    # Arrangements Order"): they are not the applicant, so categories are read before "consent of".
+    applicant_part = re.split(r"\bconsent of\b", text, maxsplit=1, flags=_I)[0]
     for category, pattern in CATEGORY_RULES:
-        if pattern.search(text):
+        if pattern.search(applicant_part):
             statement.add("applicantCategory", category)
-    if _ANY_PERSON.search(text) or not statement.concept_ids("applicantCategory"):
+    qualified = _QUALIFIED_ANYONE.search(text) and not _OR_CONSENT.search(text)
+    if (_ANY_PERSON.search(text) and not qualified) or not statement.concept_ids("applicantCategory"):
         statement.add("applicantCategory", "any-person")
+    for status, pattern in CHILD_STATUS_RULES:
+        if pattern.search(text):
+            statement.add("childStatus", status)
+    for order, pattern in ORDER_IN_FORCE_RULES:
+        if pattern.search(text):
+            statement.add("orderInForce", order)
 
     as_of_right_too = re.search(r"\bor who has the consent\b", text, _I)
     if re.search(r"leave of the court|apply to the court for leave", text, _I):
