@@ -164,6 +164,16 @@ def test_prose_facts_of_the_new_kinds_are_present(extraction, kind, council, wor
     [
         ("care-order-and-cao-which-ends-which", {"medway", "north-somerset"}),
         ("when-family-finding-may-begin", {"enfield", "cumbria"}),
+        ("first-review-deadline", {"medway", "cumbria"}),
+        ("temporary-approval-extension", {"medway", "enfield"}),
+        ("sgo-discharge-change-of-circumstances", {"dorset", "north-somerset", "medway"}),
+        ("age-adoption-is-favoured", {"north-somerset", "cumbria", "medway"}),
+        ("when-the-permanency-planning-meeting-is-due", {"medway", "cumbria", "enfield", "dorset"}),
+        ("residential-care-as-permanence", {"cumbria", "medway", "dorset"}),
+        ("plo-26-weeks-as-maximum", {"dorset", "cumbria"}),
+        ("adoption-certificate-parents", {"dorset", "north-somerset", "medway", "cumbria"}),
+        ("private-fostering-temporary-or-permanent", {"medway", "cumbria"}),
+        ("ethnicity-religion-in-matching", {"cumbria", "medway", "north-somerset"}),
     ],
 )
 def test_new_divergences_have_both_sides(extraction, divergence, councils):
