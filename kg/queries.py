@@ -40,6 +40,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from . import engines, query_process
 from .engines import Term
 from .errors import KGError
+from .model import TIME_UNITS
 from .ontology import ontology
 from .store import nquads_path
 from .vocab import PK, PREFIXES, SPARQL_PREFIXES, XSD
@@ -73,6 +74,7 @@ def _allowed_values() -> dict[str, Callable[[], dict[str, str]]]:
         "order": lambda: _ids(onto.orders),
         "subject": lambda: {**_ids(onto.options), **_ids(onto.orders)},
         "theme": lambda: _ids(onto.concepts["theme"]),
+        "unit": lambda: {unit: unit for unit in TIME_UNITS},
         # Concept-valued parameters are checked against their SKOS scheme, so a typo is an error
         # rather than an empty answer.
         **{
@@ -89,6 +91,7 @@ def _allowed_values() -> dict[str, Callable[[], dict[str, str]]]:
                 "decision": "decision",
                 "role": "organisation-role",
                 "presentation": "presentation",
+                "need": "need",
             }.items()
         },
     }

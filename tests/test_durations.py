@@ -190,3 +190,10 @@ def test_every_length_of_time_in_the_documents_is_inside_a_statement(extraction)
             if not any(st.start <= d.start and d.end <= st.end for st in statements):
                 missed.append(f"{council}: {source.text[max(0, d.start - 60) : d.end + 20]!r}")
     assert not missed, "\n".join(missed)
+
+
+def test_an_unknown_unit_is_refused_naming_the_units(data_dir):
+    from kg.errors import KGError
+
+    with pytest.raises(KGError, match="working-day"):
+        queries.run("durations", data=str(data_dir), unit="fortnight")
