@@ -90,6 +90,8 @@ data_option = click.option(
 
 def _use_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     query_library.use_endpoint(value)
+    # For this command only: a caller in the same process (tests, the app) is left as it was.
+    ctx.call_on_close(lambda: query_library.use_endpoint(None))
 
 
 # Every command that reads through kg.queries.run / sparql takes it (the decision-support ones too):

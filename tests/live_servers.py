@@ -83,7 +83,16 @@ def serve(data: Path, *args: str) -> LiveServer:
 
 def oxigraph(location: Path | None = None, port: int | None = None) -> LiveServer:
     port = port or free_port()
-    command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    # The store's own time limit, so a runaway query a test gave up on does not run on.
+    command = [
+        oxigraph_binary(),
+        "serve",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        "10",
+    ]
     if location is not None:
         command += ["--location", str(location)]
     return LiveServer(command, f"http://127.0.0.1:{port}", "/query?query=ASK%7B%7D")
