@@ -185,3 +185,9 @@ def test_every_curated_entry_names_a_kind_the_ontology_knows(extraction):
     kinds = {st.kind for st in curated(extraction)}
     assert {"process-rule", "statistic", "definition", "support", "need-to-option"} <= kinds
     assert len(load_entries()) >= len(curated(extraction)) // 2
+
+
+def test_divergence_descriptions_leave_our_reading_of_the_law_to_the_law_field(extraction):
+    for d in extraction.divergences:
+        words = d["description"].lower()
+        assert not any(w in words for w in ("in law", "partly true", "which has no")), d["id"]
