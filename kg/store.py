@@ -92,11 +92,14 @@ class Checked:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.shown = nquads_path(path)
-        try:
-            self.path = self.shown.resolve(strict=True)  # one generation, whatever a build does next
-            self.file: BinaryIO = self.path.open("rb")
-        except (OSError, RuntimeError):
-            raise _missing(self.shown) from None
+        for attempt in (1, 2):  # a build may switch and remove a generation between the two steps
+            try:
+                self.path = self.shown.resolve(strict=True)  # one generation, whatever a build does next
+                self.file: BinaryIO = self.path.open("rb")
+                break
+            except (OSError, RuntimeError):
+                if attempt == 2:
+                    raise _missing(self.shown) from None
         if not self.path.is_file():
             self.file.close()
             raise _missing(self.shown)
@@ -279,6 +282,7 @@ def publish(out: Path, files: dict[str, bytes]) -> dict[str, Path]:
                 _point(link, f"{CURRENT}/{name}")
         _point(out / CURRENT, f"{GENERATIONS}/{generation.name}")
         _fsync_dir(out)
+        clean_stale(out)  # the previous generation: readers hold open files, not names
     finally:
         os.close(lock)
     return {name: out / name for name in files}
