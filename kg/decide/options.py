@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from .. import queries
 from ..errors import KGError
 from . import NOTICE
-from .compare import known_ids
+from .compare import ask, known_ids, library
 
 FORMULA = (
     "score = sum over weighted themes of weight x (advantage claims bearing on the theme - disadvantage "
@@ -34,18 +33,12 @@ def _split(value: Any) -> list[str]:
     return [v for v in str(value or "").split("|") if v]
 
 
-def _ids(sparql_text: str, data: str | None) -> list[str]:
-    return [str(row[0]) for row in queries.sparql(sparql_text, data=data).rows]
-
-
 def themes(data: str | None = None) -> list[str]:
-    return _ids(
-        'SELECT ?id WHERE { ?c skos:inScheme/pk:localId "theme" ; pk:localId ?id } ORDER BY ?id', data
-    )
+    return known_ids(data)["theme"]
 
 
 def need_ids(data: str | None = None) -> list[str]:
-    return _ids('SELECT ?id WHERE { ?c skos:inScheme/pk:localId "need" ; pk:localId ?id } ORDER BY ?id', data)
+    return known_ids(data)["need"]
 
 
 def parse_weights(items: Sequence[str]) -> dict[str, float]:
@@ -82,7 +75,16 @@ class _Offsets:
     def __init__(self, data: str | None) -> None:
         self.exact: dict[tuple[str, ...], tuple[int, int]] = {}
         self.in_section: dict[tuple[str, ...], set[tuple[int, int]]] = {}
-        for row in queries.run("statements", data=data).records():
+        located = ask(
+            """SELECT ?council ?kind ?subject ?quote ?start ?end ?section WHERE {
+                 ?s pk:council/pk:councilId ?council ; a ?class ; pk:hasEvidence ?ev .
+                 ?class skos:notation ?kind .
+                 ?ev pk:section ?section ; oa:hasSelector ?q , ?p .
+                 ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
+                 OPTIONAL { ?s pk:about/pk:localId ?subject } }""",
+            data,
+        )
+        for row in located.records():
             where = (int(row["start"]), int(row["end"]))
             self.exact.setdefault((row["council"], row["kind"], row["subject"] or "", row["quote"]), where)
             self.in_section.setdefault((row["council"], row["quote"], row["section"]), set()).add(where)
@@ -118,13 +120,13 @@ def options(
     age = float(age)
     if council and council not in ids["council"]:
         raise KGError(f"unknown council '{council}': expected one of {', '.join(ids['council'])}")
-    known_needs = need_ids(data)
+    known_needs = ids["need"]
     unknown_needs = [n for n in needs if n not in known_needs]
     if unknown_needs:
         accepted = ", ".join(known_needs) or "(none in the graph)"
         raise KGError(f"unknown need '{', '.join(unknown_needs)}': expected one of {accepted}")
     weights = dict(weights or {})
-    known_themes = themes(data)
+    known_themes = ids["theme"]
     unknown_themes = [t for t in weights if t not in known_themes]
     if unknown_themes:
         raise KGError(
@@ -135,7 +137,7 @@ def options(
     offsets = _Offsets(data)
     secured_by: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
-    for row in queries.run("app-option-orders", data=data).records():
+    for row in library("app-option-orders", data=data).records():
         labels[row["option"]] = row["option_label"]
         secured_by.setdefault(row["option"], [])
         if row["order"]:
@@ -161,10 +163,10 @@ def options(
 
     # Trade-offs, with the claim each item belongs to (so shared items count once when weighing).
     claim_of: dict[tuple[str, str, str], str] = {}
-    for kind in ("advantage", "disadvantage"):
-        for row in queries.run("claim-members", data=data, kind=kind).records():
-            claim_of[(row["council"], kind, row["quote"])] = row["claim"]
-    for row in queries.run("advantages-by-option", data=data, option="").records():
+    for row in library("claim-members", data=data).records():
+        if row["kind"] in ("advantage", "disadvantage"):
+            claim_of[(row["council"], row["kind"], row["quote"])] = row["claim"]
+    for row in library("advantages-by-option", data=data, option="").records():
         if row["kind"] not in ("advantage", "disadvantage") or row["council"] not in councils:
             continue
         item = offsets.item(
@@ -180,7 +182,7 @@ def options(
         per[row["option"]][row["council"]][row["kind"] + "s"].append(item)
 
     general_age: dict[str, list[dict[str, Any]]] = {"applies": [], "no_age_given": [], "not_at_this_age": []}
-    for row in queries.run("age-guidance", data=data).records():
+    for row in library("age-guidance", data=data).records():
         if row["council"] not in councils:
             continue
         lo, hi = row["age_from"], row["age_below"]
@@ -222,7 +224,7 @@ def options(
             item["matches"] = [n for n in needs if n in item["needs"]]
             per[row["option"]][row["council"]]["needs"].append(item)
 
-    for row in queries.run("legal-orders-for-option", data=data, option="").records():
+    for row in library("legal-orders-for-option", data=data, option="").records():
         if row["council"] in councils and row["option"] in per:
             item = offsets.item(
                 row["council"],
@@ -234,7 +236,7 @@ def options(
             )
             per[row["option"]][row["council"]]["legal_orders"].append(item)
 
-    for row in queries.run("parental-responsibility", data=data, subject="").records():
+    for row in library("parental-responsibility", data=data, subject="").records():
         if row["council"] not in councils:
             continue
         item = offsets.item(
@@ -251,7 +253,7 @@ def options(
         for option in targets(row["subject"]):
             per[option][row["council"]]["parental_responsibility"].append(item)
 
-    for row in queries.run("looked-after-status", data=data).records():
+    for row in library("looked-after-status", data=data).records():
         if row["council"] not in councils:
             continue
         item = offsets.item(
@@ -266,7 +268,7 @@ def options(
         for option in targets(row["subject"]):
             per[option][row["council"]]["looked_after"].append(item)
 
-    for row in queries.run("timescales", data=data).records():
+    for row in library("timescales", data=data).records():
         if row["council"] not in councils or not row["subject"]:
             continue
         item = offsets.item(
@@ -284,12 +286,12 @@ def options(
 
     divergences: dict[str, dict[str, dict[str, Any]]] = {o: {} for o in per}
     about: dict[str, list[str]] = {}
-    for divergence, subject in queries.sparql(
+    for divergence, subject in ask(
         "SELECT ?id ?subject WHERE { ?d a pk:Divergence ; pk:localId ?id ; pk:about/pk:localId ?subject }",
         data=data,
     ).rows:
         about.setdefault(str(divergence), []).append(str(subject))
-    for row in queries.run("divergences", data=data, subject="").records():
+    for row in library("divergences", data=data, subject="").records():
         for option in sorted({o for subject in about.get(row["divergence"], []) for o in targets(subject)}):
             d = divergences[option].setdefault(
                 row["divergence"],
@@ -335,7 +337,7 @@ def options(
 
 def _need_rows(data: str | None) -> list[dict[str, Any]]:
     """Needs each option suits: the grid cells and prose statements, with their need concept ids."""
-    result = queries.sparql(
+    result = ask(
         """SELECT ?council ?option ?text ?quote ?section ?needs WHERE {
              ?s a pk:NeedToOption ; pk:council/pk:councilId ?council ; pk:about/pk:localId ?option ;
                 pk:normalisedText ?text ; pk:hasEvidence ?ev .
