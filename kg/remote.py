@@ -275,15 +275,24 @@ def _push_in_place(
             _put(client, report.store, graph, body)
         except (httpx.HTTPError, KGError) as exc:
             done = report.replaced
-            left = report.graphs[len(done) + 1 :]
-            raise KGError(
-                f"push stopped at graph {graph}: {_fault(exc)}",
-                "the store is HALF-UPDATED: "
-                f"replaced with this build: {', '.join(done) or 'none'}; "
-                f"in doubt (the store may hold the old graph, the new one or none): {graph}; "
-                f"untouched (still as before the push): {', '.join(left) or 'none'}; "
-                "run push again to finish (or pass --update URL to make a push all-or-nothing)",
-            ) from None
+            # A request that never reached the store, or that it refused, changed nothing.
+            unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, KGError))
+            left = report.graphs[len(done) + (0 if unsent else 1) :]
+            if not done and unsent:
+                state = "the store is UNCHANGED: no graph was replaced"
+            else:
+                state = (
+                    "the store is HALF-UPDATED: "
+                    f"replaced with this build: {', '.join(done) or 'none'}; "
+                    + (
+                        ""
+                        if unsent
+                        else f"in doubt (the store may hold the old graph, the new one or none): {graph}; "
+                    )
+                    + f"untouched (still as before the push): {', '.join(left) or 'none'}; "
+                    "run push again to finish (or pass --update URL to make a push all-or-nothing)"
+                )
+            raise KGError(f"push stopped at graph {graph}: {_fault(exc)}", state) from None
         report.replaced.append(graph)
         progress(f"replaced {graph}")
 
