@@ -427,3 +427,41 @@ def ask_library(name: str, timeout: float, limit: int, **params: str) -> pd.Data
     frame = pd.DataFrame(result.rows, columns=result.columns)
     frame.attrs["note"] = result.note
     return frame
+
+
+@st.cache_data(show_spinner=False)
+def _places(data: str, built: float) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
+    result = queries.run("app-evidence-spans", data=data)
+    places: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for row in result.records():
+        places.setdefault((row["council"], row["quote"]), []).append(
+            (int(row["start"]), int(row["end"]), row["section"])
+        )
+    return places
+
+
+def place_of(council: str, quote_text: str, section: Any = None) -> tuple[int | None, int | None]:
+    """Where a council's quote stands in its document, for results that carry the words only (the
+    same words at two places are told apart by their section)."""
+    found = _places(*graph_location()).get((council, quote_text), [])
+    if section is not None:
+        found = [p for p in found if p[2] == section] or found
+    return (found[0][0], found[0][1]) if found else (None, None)
+
+
+def url_list(
+    name: str,
+    label: str,
+    choices: list[str],
+    default: list[str],
+    format_func: Any = str,
+    container: Any = None,
+    **kw: Any,
+) -> list[str]:
+    """A multiselect kept in the URL as one comma-separated value (the CLI's ``--councils a,b``)."""
+    key = f"url-{name}"
+    asked = [v for v in st.query_params.get(name, "").split(",") if v in choices]
+    _first_value(key, asked or list(default))
+    chosen = (container or st).multiselect(label, choices, format_func=format_func, key=key, **kw)
+    keep(name, ",".join(c for c in choices if c in chosen))
+    return [c for c in choices if c in chosen]

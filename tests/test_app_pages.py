@@ -56,6 +56,11 @@ def url_of(at: AppTest) -> dict[str, list[str] | str]:
     return dict(at.query_params)
 
 
+def values_of(at: AppTest, name: str) -> list[str]:
+    value = at.query_params.get(name, [])
+    return value if isinstance(value, list) else [value]
+
+
 # --- Overview -----------------------------------------------------------------------------------
 
 
@@ -245,3 +250,109 @@ def test_sparql_row_limit_cuts_with_a_note(open_page):
     at = open_page("sparql", query="SELECT ?s WHERE { ?s a pk:Advantage }", limit="2")
     assert len(at.dataframe[0].value) == 2
     assert "raise the row limit above" in shown_text(at)
+
+
+# --- Council by council -------------------------------------------------------------------------
+
+
+def test_councils_aligns_claims_one_column_per_council(open_page, data_dir):
+    from kg.decide import compare
+
+    chosen = ["dorset", "medway", "north-somerset"]
+    at = open_page("councils", subject="special-guardianship-order", councils=",".join(chosen))
+    expected = compare(chosen, subject="special-guardianship-order", data=str(data_dir))
+    text = shown_text(at)
+    assert f"{len(expected.claims)} claims about special guardianship order" in text
+    for claim in expected.claims:
+        for member in claim["members"]:
+            assert " ".join(member["quote"].split())[:40] in text
+    only = [c for c in expected.claims if c["status"] == "only"]
+    assert text.count("only one council") >= len(only) > 0
+    assert at.multiselect(key="url-councils").value == chosen
+    assert "read Dorset's document" in text or all(c["status"] != "some" for c in expected.claims)
+
+
+def test_councils_flags_divergences_with_both_sides_and_the_law(open_page, data_dir):
+    at = open_page("councils", subject="special-guardianship-order")
+    text = shown_text(at)
+    divergences = queries.run(
+        "divergences", data=str(data_dir), subject="special-guardianship-order"
+    ).records()
+    assert divergences
+    for d in divergences:
+        assert " ".join(d["label"].split()) in text
+        assert " ".join(d["quote"].split())[:30] in text
+    assert "The law (our reading)." in text
+    assert "sources?council=" in text
+
+
+def test_councils_choices_round_trip_through_the_url(open_page):
+    at = open_page("councils", subject="adoption", kind="advantage", councils="medway,north-somerset")
+    at.selectbox(key="url-kind").set_value("disadvantage").run()
+    assert dict(at.query_params) == {
+        "subject": "adoption",
+        "kind": "disadvantage",
+        "councils": "medway,north-somerset",
+    }
+    again = open_page("councils", **url_of(at))
+    assert again.selectbox(key="url-kind").value == "disadvantage"
+    assert shown_text(again) == shown_text(at)
+
+
+def test_councils_with_none_chosen_asks_for_one(open_page):
+    at = open_page("councils", subject="adoption")
+    at.multiselect(key="url-councils").set_value([]).run()
+    assert any("Choose at least one council" in w.value for w in at.warning)
+
+
+# --- A child's options --------------------------------------------------------------------------
+
+
+def test_child_shows_every_option_and_the_age_guidance_that_applies(open_page, data_dir):
+    from kg.decide import options
+
+    at = open_page("child", age="1")
+    expected = options(1, data=str(data_dir))
+    assert at.get("vega_lite_chart"), "the options x themes matrix is a chart"
+    text = shown_text(at)
+    applies = [
+        item
+        for entry in expected["options"]
+        for c in entry["councils"]
+        for item in c["age_guidance"]["applies"]
+    ] + expected["planning_age_guidance"]["applies"]
+    assert applies
+    for item in applies:
+        assert " ".join(item["quote"].split())[:40] in text
+    assert not any("Ordering for the themes" in h.value for h in at.header)  # no weights, no ordering
+
+
+def test_child_weights_give_an_ordering_with_its_arithmetic(open_page, data_dir):
+    from kg.decide import options
+
+    at = open_page("child", age="6", weight=["legal-security=2"])
+    expected = options(6, weights={"legal-security": 2}, data=str(data_dir))
+    order = at.table[0].value
+    ranked = [r for r in expected["ordering"] if r["score"] is not None]
+    assert list(order["Option"][: len(ranked)]) == [
+        next(o["label"] for o in expected["options"] if o["option"] == r["option"]) for r in ranked
+    ]
+    assert "× (" in " ".join(order["How"])
+    assert values_of(at, "weight") == ["legal-security=2"]
+    at.slider(key="weight-legal-security").set_value(-1.0).run()
+    assert values_of(at, "weight") == ["legal-security=-1"]
+
+
+def test_child_drill_down_shows_one_option_council_by_council(open_page, data_dir):
+    from kg.decide import options
+
+    at = open_page("child", age="9", option="special-guardianship")
+    expected = options(9, data=str(data_dir))
+    entry = next(e for e in expected["options"] if e["option"] == "special-guardianship")
+    text = shown_text(at)
+    for c in entry["councils"]:
+        for item in c["advantages"] + c["disadvantages"]:
+            assert " ".join(item["quote"].split())[:40] in text
+    assert at.selectbox(key="url-option").value == "special-guardianship"
+    at.selectbox(key="url-option").set_value("residential").run()
+    assert at.query_params["option"] == "residential"

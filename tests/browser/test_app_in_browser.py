@@ -35,7 +35,7 @@ VIEWPORT = {"width": 1440, "height": 900}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install -y chromium; make test does it)",
+    reason="Debian chromium is not at /usr/bin/chromium (apt-get install -y chromium; make test does it)",
 )
 
 
@@ -152,7 +152,10 @@ def shot(page, name: str) -> Path:
 
 def choose(page, label: str, option: str) -> None:
     """Pick an option in a Streamlit selectbox found by its label."""
-    page.get_by_label(label, exact=True).click()
+    box = page.get_by_label(label, exact=True)
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     settle(page)
 
@@ -162,12 +165,43 @@ def test_root_opens_the_overview(page):
     assert page.url.endswith("/overview")
     page.get_by_text("Cumbria County Council was abolished on 1 April 2023").first.wait_for()
     page.get_by_text("it is not legal advice").first.wait_for()
-    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
+    page.locator(
+        "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+    ).first.wait_for()
     page.get_by_text("How the document presents it").first.wait_for()  # the heatmap's legend
     shot(page, "01-overview")
     page.get_by_role("link", name="Read the document").first.click()
     page.get_by_role("heading", name="Sources").wait_for()
     assert "/sources?council=" in page.url
+
+
+def test_council_by_council(page):
+    visit(
+        page,
+        "councils?subject=special-guardianship-order&councils=dorset,medway,north-somerset",
+        "Council by council",
+    )
+    page.get_by_text("Anyone, including the child, who has the leave of the court to apply.").first.wait_for()
+    page.get_by_text("divergence").first.wait_for()
+    page.get_by_text("The law (our reading).").first.wait_for()
+    shot(page, "02-councils")
+    choose(page, "Kind of statement", "parental responsibility statement")
+    page.wait_for_url(re.compile(r"kind=parental-responsibility"))
+    # Quotes link to their place in the document (in a new tab, keeping this view).
+    link = page.get_by_role("link", name="in the document ↗").first
+    assert link.get_attribute("href").startswith("sources?council=")
+    page.goto(f"{page.base}/{link.get_attribute('href')}")
+    page.locator("#pk-target").wait_for()
+
+
+def test_a_childs_options(page):
+    visit(page, "child?age=1&weight=legal-security%3D2", "A child's options")
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    page.get_by_role("heading", name="Ordering for the themes you weighed").wait_for()
+    page.get_by_text("Infants under 2 years of age").first.wait_for()
+    shot(page, "03-child")
+    choose(page, "Option", "Special guardianship")
+    page.wait_for_url(re.compile(r"option=special-guardianship(&|$)"))
 
 
 def test_graph_explorer_draws_and_recentres(page):
@@ -184,12 +218,16 @@ def test_graph_explorer_draws_and_recentres(page):
 
 
 def test_sources_opens_at_a_linked_quote(page, data_dir):
-    row = queries.run("keyword-search", data=str(data_dir), keyword="There is no right to an assessment").records()[0]
+    row = queries.run(
+        "keyword-search", data=str(data_dir), keyword="There is no right to an assessment"
+    ).records()[0]
     visit(page, f"sources?council={row['council']}&start={row['start']}&end={row['end']}", "Sources")
     target = page.locator("#pk-target")
     target.wait_for()
     assert row["quote"].startswith(target.inner_text().strip()[:20])
-    box = page.locator(".pk-document").locator("xpath=ancestor::*[contains(@data-testid,'stVerticalBlock')][1]")
+    box = page.locator(".pk-document").locator(
+        "xpath=ancestor::*[contains(@data-testid,'stVerticalBlock')][1]"
+    )
     assert box.count() >= 1
     # The quote was scrolled into view inside the document's box.
     assert page.evaluate(
