@@ -379,11 +379,7 @@ def _with_notice(notice: str, tables: list[tuple[str, list[str], list[list[Any]]
     help="Councils to compare, comma-separated (e.g. north-somerset,medway).",
 )
 @click.option("--subject", metavar="OPTION_OR_ORDER", help="Only claims about this option or order.")
-@click.option(
-    "--kind",
-    type=click.Choice(ALIGNED_KINDS),
-    help="Only claims of this kind.",
-)
+@click.option("--kind", metavar="KIND", help=f"Only claims of this kind: {', '.join(ALIGNED_KINDS)}.")
 @data_option
 @endpoint_option
 @output_options(formats=("table", "json", "md"))
@@ -409,7 +405,7 @@ def compare_command(
 
 
 @cli.command("options")
-@click.option("--age", type=float, required=True, help="The child's age in years.")
+@click.option("--age", required=True, metavar="YEARS", help="The child's age in years (e.g. 9 or 1.5).")
 @click.option(
     "--need",
     "needs",
@@ -430,7 +426,7 @@ def compare_command(
 @output_options(formats=("table", "json", "md"))
 @user_errors
 def options_command(
-    age: float,
+    age: str,
     needs: tuple[str, ...],
     weights: tuple[str, ...],
     council: str | None,
@@ -448,8 +444,12 @@ def options_command(
     from .decide import options as run_options
     from .decide.options import detail_rows, ordering_rows, parse_weights
 
+    try:
+        years = float(age)
+    except ValueError:
+        raise KGError(f"age must be a number of years, 0 or more (e.g. 9 or 1.5), not '{age}'") from None
     result = run_options(
-        age, needs=needs, weights=parse_weights(weights), council=council, data=str(data) if data else None
+        years, needs=needs, weights=parse_weights(weights), council=council, data=str(data) if data else None
     )
     if fmt == "json":
         emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output)
@@ -459,7 +459,7 @@ def options_command(
         tables.append((f"Ordering ({result['formula']})", *ordering_rows(result)))
     else:
         tables.append(("No ordering: weigh themes with --weight THEME=W to order the options.", [], []))
-    tables.append((f"What councils say, for a child of {age:g}", *detail_rows(result)))
+    tables.append((f"What councils say, for a child of {years:g}", *detail_rows(result)))
     emit(_with_notice(result["notice"], tables, fmt), output)
 
 

@@ -17,6 +17,7 @@ theme's contribution is shown with the quotes behind it. Without weights there i
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
 from ..errors import KGError
@@ -115,8 +116,9 @@ def options(
 ) -> dict[str, Any]:
     """Every option, per council, for a child of ``age`` years; an ordering only if ``weights`` are given."""
     ids = known_ids(data)
-    if age is None or float(age) < 0:
-        raise KGError(f"age must be a number of years, 0 or more, not {age:g}")
+    if not isinstance(age, (int, float)) or isinstance(age, bool) or not math.isfinite(age) or age < 0:
+        shown = f"{age:g}" if isinstance(age, (int, float)) else str(age)
+        raise KGError(f"age must be a number of years, 0 or more (e.g. 9 or 1.5), not '{shown}'")
     age = float(age)
     if council and council not in ids["council"]:
         raise KGError(f"unknown council '{council}': expected one of {', '.join(ids['council'])}")
