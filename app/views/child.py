@@ -151,14 +151,19 @@ else:
     grid["councils"] = [detail[(o, t)] for o, t in zip(grid["option"], grid["theme"])]
     extent = max(1, int(grid["balance"].abs().max()))
     base = alt.Chart(grid).encode(
-        x=alt.X("theme_label:N", title=None, axis=alt.Axis(orient="top", labelAngle=-30, labelLimit=180)),
+        x=alt.X(
+            "theme_label:N",
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=-35, labelLimit=220, labelOverlap=False),
+        ),
         y=alt.Y("option_label:N", title=None, axis=alt.Axis(labelLimit=260)),
     )
     heat = base.mark_rect(stroke="white").encode(
         color=alt.Color(
             "balance:Q",
             title="advantages − disadvantages",
-            scale=alt.Scale(scheme="redyellowgreen", domain=[-extent, extent]),
+            # A wider domain than the data keeps the cells light enough to read their counts on.
+            scale=alt.Scale(scheme="redyellowgreen", domain=[-1.6 * extent, 1.6 * extent]),
             legend=alt.Legend(orient="bottom"),
         ),
         tooltip=[
@@ -251,12 +256,17 @@ for column, c in zip(st.columns(len(entry["councils"]), border=True), entry["cou
         if not items:
             continue
         said = True
-        column.markdown(f"**{title}** ({len(items)})")
+        # The trade-offs stay open; the rest fold away so the columns can be compared at a glance.
+        place = (
+            column if field in ("advantages", "disadvantages") else column.expander(f"{title} ({len(items)})")
+        )
+        if field in ("advantages", "disadvantages"):
+            column.markdown(f"**{title}** ({len(items)})")
         for item in items:
             note = ", ".join(ui.label("theme", t) for t in item.get("themes", []))
             if field == "needs" and item.get("matches"):
                 note = "meets: " + ", ".join(ui.label("need", n) for n in item["matches"])
-            cite(item, c["council"], note, column)
+            cite(item, c["council"], note, place)
     ages = c["age_guidance"]
     for where, title in (
         ("applies", f"Age guidance at {int(age)}"),
