@@ -76,19 +76,25 @@ class _Offsets:
     def __init__(self, data: str | None) -> None:
         self.exact: dict[tuple[str, ...], tuple[int, int]] = {}
         self.in_section: dict[tuple[str, ...], set[tuple[int, int]]] = {}
+        # One string per statement: turning each of seven columns into Python values would cost
+        # more than the query itself.
         located = ask(
-            """SELECT ?council ?kind ?subject ?quote ?start ?end ?section WHERE {
+            """SELECT ?row WHERE {
                  ?s pk:council/pk:councilId ?council ; a ?class ; pk:hasEvidence ?ev .
                  ?class skos:notation ?kind .
                  ?ev pk:section ?section ; oa:hasSelector ?q , ?p .
                  ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
-                 OPTIONAL { ?s pk:about/pk:localId ?subject } }""",
+                 OPTIONAL { ?s pk:about/pk:localId ?subject }
+                 BIND (CONCAT(?council, "\\u0001", ?kind, "\\u0001", COALESCE(?subject, ""), "\\u0001",
+                              ?section, "\\u0001", STR(?start), "\\u0001", STR(?end), "\\u0001",
+                              ?quote) AS ?row) }""",
             data,
         )
-        for row in located.records():
-            where = (int(row["start"]), int(row["end"]))
-            self.exact.setdefault((row["council"], row["kind"], row["subject"] or "", row["quote"]), where)
-            self.in_section.setdefault((row["council"], row["quote"], row["section"]), set()).add(where)
+        for (row,) in located.rows:
+            council, kind, subject, section, start, end, quote = str(row).split("\u0001", 6)
+            where = (int(start), int(end))
+            self.exact.setdefault((council, kind, subject, quote), where)
+            self.in_section.setdefault((council, quote, section), set()).add(where)
 
     def item(
         self, where: str, quote: str, section: str, kind: str = "", about: str | None = None, **extra: Any
