@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import pyoxigraph as ox
-import yaml
 
 from . import __version__, store
 from .claims import claim_quads
 from .errors import KGError
-from .extract import curated, durations, grid, structured
+from .extract import curated, durations, grid, passages, structured
+from .extract.passages import Passage
 from .model import CONCEPT_PROPERTIES, Duration, Statement
 from .ontology import Ontology, ontology, ontology_quads
 from .sources import Source, load_sources
@@ -28,14 +28,19 @@ from .vocab import (
     DCTERMS,
     ID,
     OA,
+    ONTOLOGY_GRAPH,
+    OWL,
     PREFIXES,
     PROV,
     PROVENANCE_GRAPH,
     RDF,
     RDFS,
+    SKOS,
+    STATISTICAL_GEOGRAPHY,
     TIME,
     XSD,
     council_graph,
+    council_iri,
     pk,
 )
 
@@ -54,6 +59,7 @@ EXTRACTION_ACTIVITIES = {
     "pattern": "Extraction of sentences matching a fixed pattern",
     "grid": "Extraction of the cells of a needs-to-option grid",
     "curated": "Curation by hand of a fact stated in running prose, quote located by the build",
+    "passages": "Division of each document into headings, paragraphs, list items and table cells",
 }
 
 
@@ -80,6 +86,8 @@ class Extraction:
     sources: dict[str, Source]
     statements: list[Statement]
     divergences: list[dict[str, Any]]
+    # council id -> its document's passages in reading order
+    passages: dict[str, list[Passage]] = field(default_factory=dict)
 
 
 def extract(
@@ -108,7 +116,8 @@ def extract(
         st.durations = durations.durations(st)
     check_quotes(statements, sources)
     divergences = resolve_divergences(onto, sources, statements, curated_dir)
-    return Extraction(sources, statements, divergences)
+    document_passages = {council: passages.passages(onto, source) for council, source in sources.items()}
+    return Extraction(sources, statements, divergences, document_passages)
 
 
 def _merge(statements: list[Statement]) -> list[Statement]:
@@ -145,16 +154,18 @@ def resolve_divergences(
     path = (curated_dir or curated.CURATED_DIR) / "divergences.yaml"
     if not path.exists():
         return []
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise KGError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    entries = curated.read_yaml(path, "divergences file") or []
+    if not isinstance(entries, list):
+        raise KGError(f"divergences file {path} must be a list of entries")
     by_council: dict[str, list[Statement]] = {}
     for st in statements:
         by_council.setdefault(st.council, []).append(st)
     problems, resolved, seen = [], [], set()
     for i, entry in enumerate(entries, 1):
         where = f"divergences.yaml entry {i}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: an entry must be a mapping")
+            continue
         missing = {"id", "label", "description", "sides"} - set(entry)
         if missing:
             problems.append(f"{where}: missing {sorted(missing)}")
@@ -163,7 +174,12 @@ def resolve_divergences(
             problems.append(f"{where}: duplicate id '{entry['id']}'")
         seen.add(entry["id"])
         sides = []
-        for side in entry["sides"]:
+        for side in entry["sides"] if isinstance(entry["sides"], list) else [None]:
+            if not isinstance(side, dict) or not all(
+                isinstance(side.get(k), str) for k in ("council", "quote")
+            ):
+                problems.append(f"{where}: each side needs a council and a quote, as text")
+                continue
             try:
                 if side["council"] not in sources:
                     raise KGError(f"unknown council '{side['council']}'")
@@ -235,7 +251,7 @@ def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Qu
     doc = doc_iri(st.council)
     quads = [
         ox.Quad(s, *_a(onto.kinds[st.kind]), g),
-        ox.Quad(s, pk("council"), ox.NamedNode(onto.councils[st.council]), g),
+        ox.Quad(s, pk("council"), ox.NamedNode(council_iri(st.council)), g),
         ox.Quad(s, pk("normalisedText"), _lit(st.text), g),
         ox.Quad(s, pk("hasEvidence"), ev, g),
         ox.Quad(s, ox.NamedNode(PROV + "wasDerivedFrom"), doc, g),
@@ -311,7 +327,7 @@ def provenance_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad
     )
     for source in sources.values():
         doc = doc_iri(source.council)
-        council = ox.NamedNode(onto.councils[source.council])
+        council = ox.NamedNode(council_iri(source.council))
         quads += [
             ox.Quad(doc, *_a(PREFIXES["pk"] + "GuidanceDocument"), g),
             ox.Quad(doc, ox.NamedNode(DCTERMS + "title"), _lit(source.title), g),
@@ -321,6 +337,112 @@ def provenance_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad
             ox.Quad(council, pk("document"), doc, g),
         ]
     return quads
+
+
+def council_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad]:
+    """The councils, made from the source manifest (the one list of councils). A council that
+    individuals.ttl describes keeps its label and definition there, checked against the manifest;
+    any other gets them from its manifest entry."""
+    g = ONTOLOGY_GRAPH
+    described = onto.described_councils
+    problems = [
+        f"ontology/individuals.ttl describes council '{cid}', which kg/sources/manifest.yaml does not list"
+        for cid in sorted(set(described) - set(sources))
+    ]
+    quads = []
+    for source in sources.values():
+        council = ox.NamedNode(council_iri(source.council))
+        if source.council in described and described[source.council] != source.name:
+            problems.append(
+                f"council '{source.council}' is named '{source.name}' in kg/sources/manifest.yaml but "
+                f"'{described[source.council]}' in ontology/individuals.ttl"
+            )
+        geography = ox.NamedNode(STATISTICAL_GEOGRAPHY + source.gss)
+        quads += [
+            ox.Quad(council, pk("gssCode"), _lit(source.gss), g),
+            ox.Quad(council, pk("statisticalGeography"), geography, g),
+        ]
+        if source.council not in described:
+            quads += [
+                ox.Quad(council, *_a(PREFIXES["pk"] + "Council"), g),
+                ox.Quad(council, *_a(OWL + "NamedIndividual"), g),
+                ox.Quad(council, pk("councilId"), _lit(source.council), g),
+                ox.Quad(council, ox.NamedNode(RDFS + "label"), ox.Literal(source.name, language="en"), g),
+                ox.Quad(
+                    council,
+                    ox.NamedNode(SKOS + "definition"),
+                    ox.Literal(
+                        f"{source.name}, whose document '{source.title}' is a source of the graph.",
+                        language="en",
+                    ),
+                    g,
+                ),
+            ]
+    if problems:
+        raise KGError(*problems)
+    return quads
+
+
+def passage_iri(p: Passage) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}passage/{p.key}")
+
+
+def passage_quads(onto: Ontology, p: Passage, source: Source) -> list[ox.Quad]:
+    """A passage as a W3C Web Annotation specific resource, with the same selectors as evidence."""
+    g = council_graph(p.council)
+    node = passage_iri(p)
+    qsel = ox.NamedNode(node.value + "/quote")
+    psel = ox.NamedNode(node.value + "/position")
+    quads = [
+        ox.Quad(node, *_a(PREFIXES["pk"] + "Passage"), g),
+        ox.Quad(node, *_a(OA + "SpecificResource"), g),
+        ox.Quad(node, ox.NamedNode(OA + "hasSource"), doc_iri(p.council), g),
+        ox.Quad(node, ox.NamedNode(OA + "hasSelector"), qsel, g),
+        ox.Quad(node, ox.NamedNode(OA + "hasSelector"), psel, g),
+        ox.Quad(node, pk("section"), _lit(p.section), g),
+        ox.Quad(node, pk("passageText"), _lit(p.text), g),
+        ox.Quad(node, pk("passagePosition"), _lit(p.position, "integer"), g),
+        ox.Quad(node, pk("passageType"), _lit(p.type), g),
+        ox.Quad(qsel, *_a(OA + "TextQuoteSelector"), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "exact"), _lit(p.quote), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "prefix"), _lit(source.text[max(0, p.start - 32) : p.start]), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "suffix"), _lit(source.text[p.end : p.end + 32]), g),
+        ox.Quad(psel, *_a(OA + "TextPositionSelector"), g),
+        ox.Quad(psel, ox.NamedNode(OA + "start"), _lit(p.start, "nonNegativeInteger"), g),
+        ox.Quad(psel, ox.NamedNode(OA + "end"), _lit(p.end, "nonNegativeInteger"), g),
+    ]
+    for sid in p.mentions:
+        quads.append(ox.Quad(node, pk("mentions"), ox.NamedNode(onto.subject(sid).iri), g))
+    for topic in p.topics:
+        quads.append(ox.Quad(node, pk("mentionsTopic"), ox.NamedNode(onto.concept("topic", topic)), g))
+    quads.append(
+        ox.Quad(
+            node,
+            ox.NamedNode(PROV + "wasGeneratedBy"),
+            ox.NamedNode(f"{ID}activity/passages"),
+            PROVENANCE_GRAPH,
+        )
+    )
+    return quads
+
+
+def document_mention_quads(onto: Ontology, council: str, document_passages: list[Passage]) -> list[ox.Quad]:
+    """What any passage of the document mentions, on the document: silence queries ask this once a
+    row instead of searching every passage."""
+    g, doc = council_graph(council), doc_iri(council)
+    subjects = sorted({sid for p in document_passages for sid in p.mentions})
+    topics = sorted({t for p in document_passages for t in p.topics})
+    return [ox.Quad(doc, pk("mentions"), ox.NamedNode(onto.subject(sid).iri), g) for sid in subjects] + [
+        ox.Quad(doc, pk("mentionsTopic"), ox.NamedNode(onto.concept("topic", t)), g) for t in topics
+    ]
+
+
+def statement_passage_quads(st: Statement, document_passages: list[Passage]) -> list[ox.Quad]:
+    g = council_graph(st.council)
+    return [
+        ox.Quad(statement_iri(st), pk("inPassage"), passage_iri(p), g)
+        for p in passages.containing(document_passages, st.start, st.end)
+    ]
 
 
 def divergence_quads(onto: Ontology, divergences: list[dict[str, Any]]) -> list[ox.Quad]:
@@ -357,8 +479,14 @@ def dataset_quads(extraction: Extraction, onto: Ontology | None = None) -> list[
     onto = onto or ontology()
     quads = list(ontology_quads())
     quads += provenance_quads(onto, extraction.sources)
+    quads += council_quads(onto, extraction.sources)
     for st in extraction.statements:
         quads += statement_quads(onto, st, extraction.sources[st.council])
+        quads += statement_passage_quads(st, extraction.passages.get(st.council, []))
+    for council, document_passages in extraction.passages.items():
+        for p in document_passages:
+            quads += passage_quads(onto, p, extraction.sources[council])
+        quads += document_mention_quads(onto, council, document_passages)
     quads += divergence_quads(onto, extraction.divergences)
     quads += claim_quads(onto, extraction.statements)
     unique = {str(q): q for q in quads}

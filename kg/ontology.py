@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import KGError
-from .vocab import ONTOLOGY_GRAPH, SPARQL_PREFIXES
+from .sources import council_ids
+from .vocab import ONTOLOGY_GRAPH, SPARQL_PREFIXES, council_iri
 
 # ontology/ at the top level; kg/ontology links to it so an installed wheel carries the ontology.
 ONTOLOGY_DIR = Path(str(resources.files("kg") / "ontology"))
@@ -100,9 +101,45 @@ class Ontology:
 
     @cached_property
     def councils(self) -> dict[str, str]:
+        """council id -> IRI, for every council of the source manifest (the one list of councils)."""
+        return {cid: council_iri(cid) for cid in council_ids()}
+
+    @cached_property
+    def described_councils(self) -> dict[str, str]:
+        """council id -> label, for the councils individuals.ttl describes (checked against the manifest)."""
         return dict(
-            (r[1], r[0]) for r in self._select("SELECT ?c ?id WHERE { ?c a pk:Council ; pk:councilId ?id }")
+            (r[0], r[1])
+            for r in self._select(
+                "SELECT ?id ?label WHERE { ?c a pk:Council ; pk:councilId ?id ; rdfs:label ?label }"
+            )
         )
+
+    @cached_property
+    def secured_by(self) -> dict[str, tuple[str, ...]]:
+        """option id -> the ids of the orders that secure it in law (pk:securedBy, our modelling)."""
+        links: dict[str, list[str]] = {}
+        for option, order in self._select(
+            "SELECT ?o ?d WHERE { ?x pk:securedBy ?y . ?x pk:localId ?o . ?y pk:localId ?d }"
+        ):
+            links.setdefault(option, []).append(order)
+        return {o: tuple(sorted(ds)) for o, ds in sorted(links.items())}
+
+    def linked_subjects(self, sid: str) -> list[str]:
+        """The option or order and those the option-order link joins it to: the orders securing an
+        option, or the options an order secures."""
+        if sid in self.options:
+            return [sid, *self.secured_by.get(sid, ())]
+        return [sid, *(o for o, orders in self.secured_by.items() if sid in orders)]
+
+    @cached_property
+    def topic_words(self) -> dict[str, tuple[str, ...]]:
+        """topic id (a statement kind's notation) -> the words that show a passage speaks of it."""
+        words: dict[str, list[str]] = {}
+        for topic, word in self._select(
+            'SELECT ?id ?w WHERE { ?t skos:inScheme/pk:localId "topic" ; pk:localId ?id ; pk:topicWord ?w }'
+        ):
+            words.setdefault(topic, []).append(word)
+        return {t: tuple(sorted(ws)) for t, ws in sorted(words.items())}
 
     @cached_property
     def concepts(self) -> dict[str, dict[str, str]]:

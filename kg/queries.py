@@ -124,9 +124,45 @@ class Parameter:
     def values(self) -> list[str]:
         return list(self._known())
 
+    @property
+    def holds(self) -> str:
+        """What the parameter holds, by the last word of its name: "other_option" holds an option."""
+        return self.name.rsplit("_", 1)[-1]
+
+    def resolve(self, value: str, query: str) -> tuple[str, str]:
+        """An option given where an order is expected (or an order where an option is) is taken
+        through the option-order link (pk:securedBy) when that names one; returns the value to use
+        and a note saying what was done ("" when nothing was)."""
+        if not self.enumerated or self.holds not in ("option", "order") or value == "":
+            return value, ""
+        onto = ontology()
+        other = onto.orders if self.holds == "option" else onto.options
+        if value not in other:
+            return value, ""
+        if self.holds == "order":
+            candidates = list(onto.secured_by.get(value, ()))
+            same_name = f"{value}-order"
+        else:
+            candidates = [o for o, orders in onto.secured_by.items() if value in orders]
+            same_name = value.removesuffix("-order")
+        # Several candidates: the one of the same name ("adoption" and "adoption-order") is meant.
+        chosen = candidates[0] if len(candidates) == 1 else (same_name if same_name in candidates else "")
+        given_as = "an order" if self.holds == "option" else "an option"
+        if not chosen:
+            accepted = ", ".join(candidates) if candidates else ", ".join(self.values())
+            raise KGError(
+                f"{self.name} '{value}' of query '{query}' is {given_as}, not an {self.holds}, and the "
+                f"option-order link does not name one {self.holds} for it: give one of {accepted}"
+            )
+        return (
+            chosen,
+            f"{self.name} '{value}' is {given_as}: taken as the {self.holds} '{chosen}' (option-order link)",
+        )
+
     def term(self, value: str, query: str) -> Term:
         if value == "":
             return Term("")  # "any", whatever the type
+        value, _ = self.resolve(value, query)
         known = self._known()
         if known and value not in known:
             raise KGError(
@@ -177,6 +213,8 @@ class Query:
     tags: tuple[str, ...]
     parameters: tuple[Parameter, ...]
     text: str = field(repr=False)
+    # ?_subject_linked and the like: set from the parameter they extend, never by users.
+    linked: tuple[Parameter, ...] = ()
 
     def bindings(self, given: dict[str, Any]) -> dict[str, Term]:
         """The query's variables bound to the given values (defaults for the rest), each checked."""
@@ -189,7 +227,38 @@ class Query:
         for name, param in known.items():
             value = given.get(name)
             values[param.var] = param.term(param.default if value is None else str(value), self.name)
+        for param in self.linked:
+            base = param.name.removesuffix(LINKED)
+            values[param.var] = Term(_linked_ids(str(values[known[base].var].value)))
         return values
+
+    def notes(self, given: dict[str, Any]) -> list[str]:
+        """What the runner did with the given values: an option taken for an order, or the other
+        way round, and the linked ids a subject also matches."""
+        notes = []
+        for param in self.parameters:
+            value = str(given.get(param.name) or "")
+            _, note = param.resolve(value, self.name)
+            if note:
+                notes.append(note)
+        for param in self.linked:
+            base = param.name.removesuffix(LINKED)
+            value = str(given.get(base) or "")
+            also = _linked_ids(value).strip("|").split("|")[1:] if value else []
+            if also:
+                notes.append(f"{base} '{value}' also matches {', '.join(also)} (option-order link)")
+        return notes
+
+
+LINKED = "_linked"
+
+
+def _linked_ids(value: str) -> str:
+    """ "|special-guardianship|special-guardianship-order|": the id and those the option-order link
+    joins it to, so a query can test CONTAINS(?_subject_linked, CONCAT("|", ?subject, "|"))."""
+    if value == "":
+        return ""
+    return "|" + "|".join(ontology().linked_subjects(value)) + "|"
 
 
 def _split_type(variable: str) -> tuple[str, str]:
@@ -227,14 +296,20 @@ def parse_query_file(path: Path) -> Query:
                 f"?{parameters[name].var} and ?_{variable}"
             )
         parameters[name] = Parameter(name, defaults.get(name, ""), name in enumerated, kind, f"_{variable}")
+    linked = tuple(
+        p
+        for name, p in parameters.items()
+        if name.endswith(LINKED) and name.removesuffix(LINKED) in parameters
+    )
     return Query(
         name=path.stem,
         path=path,
         summary=str(meta.get("summary", "")).strip(),
         description=str(meta.get("description", "")).strip(),
         tags=tuple(meta.get("tags") or ()),
-        parameters=tuple(parameters.values()),
+        parameters=tuple(p for p in parameters.values() if p not in linked),
         text=text,
+        linked=linked,
     )
 
 
@@ -274,15 +349,18 @@ class Result:
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool = False
+    # What the runner did with the parameters (an order taken for an option, linked ids matched).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def note(self) -> str:
-        return (
+        cut = (
             f"showing the first {len(self.rows)} rows; more were cut "
             "(raise the row limit: --limit, or limit= in Python)"
             if self.truncated
             else ""
         )
+        return "; ".join(filter(None, [*self.notes, cut]))
 
     def __iter__(self) -> Iterator[list[Any]]:
         return iter(self.rows)
@@ -544,8 +622,11 @@ def run(
     bindings = query.bindings(params)
     target = endpoint or _default_endpoint
     if target:
-        return _remote(query.text, bindings, target, timeout, limit, check=False)
-    return execute(query.text, dict(bindings), data, engine, timeout, limit, check=False)
+        result = _remote(query.text, bindings, target, timeout, limit, check=False)
+    else:
+        result = execute(query.text, dict(bindings), data, engine, timeout, limit, check=False)
+    result.notes = query.notes(params) + result.notes
+    return result
 
 
 def sparql(

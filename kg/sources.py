@@ -39,6 +39,7 @@ class Source:
     dates: dict[str, str]
     text: str = field(repr=False)
     heading_pattern: str = field(repr=False)
+    gss: str = ""
 
     @cached_property
     def headings(self) -> tuple[Heading, ...]:
@@ -87,11 +88,48 @@ def load_manifest(path: Path = MANIFEST) -> dict:
     return data
 
 
+REQUIRED_FIELDS = ("name", "gss", "file", "sha256", "title", "headings")
+_COUNCIL_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_GSS = re.compile(r"[EWSN]\d{8}")
+
+
+def manifest_problems(manifest: dict) -> list[str]:
+    """What is wrong with each council's manifest entry, one line per problem."""
+    problems = []
+    for council, entry in manifest["councils"].items():
+        where = f"manifest entry '{council}'"
+        if not isinstance(council, str) or not _COUNCIL_ID.fullmatch(council):
+            problems.append(f"{where}: a council id is lower-case words joined by '-', e.g. north-somerset")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected the fields {', '.join(REQUIRED_FIELDS)}")
+            continue
+        missing = [f for f in REQUIRED_FIELDS if not str(entry.get(f) or "").strip()]
+        if missing:
+            problems.append(
+                f"{where} lacks {', '.join(missing)} (every council needs {', '.join(REQUIRED_FIELDS)})"
+            )
+            continue
+        if not _GSS.fullmatch(str(entry["gss"])):
+            problems.append(
+                f"{where}: gss '{entry['gss']}' is not an ONS GSS code (a letter, 8 digits: E06000024)"
+            )
+        try:
+            re.compile(str(entry["headings"]), re.MULTILINE)
+        except re.error as exc:
+            problems.append(f"{where}: headings is not a valid regular expression ({exc})")
+        if entry.get("dates") is not None and not isinstance(entry["dates"], dict):
+            problems.append(f"{where}: dates must be a mapping such as {{issued: 2023-03}}")
+    return problems
+
+
 def load_sources(directory: Path | None = None) -> dict[str, Source]:
     """Every council's document, checked against the manifest; all problems reported together."""
     directory = directory or SOURCES_DIR
     manifest = load_manifest(directory / "manifest.yaml")
-    problems: list[str] = []
+    problems: list[str] = manifest_problems(manifest)
+    if problems:
+        raise KGError(*problems)
     sources: dict[str, Source] = {}
     for council, entry in manifest["councils"].items():
         path = directory / entry["file"]
@@ -119,6 +157,7 @@ def load_sources(directory: Path | None = None) -> dict[str, Source]:
             dates={k: str(v) for k, v in (entry.get("dates") or {}).items()},
             text=text,
             heading_pattern=entry["headings"],
+            gss=str(entry["gss"]),
         )
     if problems:
         raise KGError(*problems)

@@ -46,6 +46,13 @@ ONTOLOGY_GRAPH = ox.NamedNode(ID + "graph/ontology")
 PROVENANCE_GRAPH = ox.NamedNode(ID + "graph/provenance")
 
 
+def council_iri(council: str) -> str:
+    return f"{ID}council/{council}"
+
+
+STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+
+
 def council_graph(council: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ID}graph/council/{council}")
 

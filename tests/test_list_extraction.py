@@ -162,7 +162,7 @@ def test_option_presentation(extraction):
     listed = {
         (s.council, s.subject)
         for s in extraction.statements
-        if s.kind == "option" and {"listed", "section"} & set(s.concept_ids("presentation"))
+        if s.kind == "option" and {"listed", "in-sentence", "section"} & set(s.concept_ids("presentation"))
     }
     residential = {c for c, o in listed if o == "residential"}
     assert residential == {"medway", "cumbria", "dorset"}
@@ -178,3 +178,43 @@ def test_option_presentation(extraction):
         "special-guardianship",
         "long-term-fostering",
     }
+
+
+def presentations(extraction: Extraction, council: str, option: str) -> set[str]:
+    return {
+        p
+        for s in extraction.statements
+        if s.kind == "option" and s.council == council and s.subject == option
+        for p in s.concept_ids("presentation")
+    }
+
+
+def test_a_formal_list_of_options_is_told_apart_from_a_sentence_naming_options(extraction):
+    # Dorset's list of six (section 7) has no kinship item; its introduction names "placement with
+    # extended family or friends" in a sentence.
+    assert presentations(extraction, "dorset", "kinship") == {"in-sentence"}
+    assert "listed" in presentations(extraction, "dorset", "adoption")
+    # Enfield gives no formal list: its options are named in sentences ("permanence options include").
+    enfield = {
+        p for s in extraction.statements if s.council == "enfield" for p in s.concept_ids("presentation")
+    }
+    assert "in-sentence" in enfield and "listed" not in enfield
+    # Every in-sentence statement comes from an in-sentence list, every listed one from a formal list.
+    for s in extraction.statements:
+        if "in-sentence" in s.concept_ids("presentation"):
+            assert s.origin == "inline-list"
+        if "listed" in s.concept_ids("presentation"):
+            assert s.origin == "list"
+
+
+def test_medway_long_term_fostering_lists_sit_under_their_own_heading(extraction):
+    # medway.txt line 115: "Long-term Fostering" followed by a no-break space.
+    items = [
+        s
+        for s in extraction.statements
+        if s.council == "medway"
+        and s.subject == "long-term-fostering"
+        and s.kind in ("advantage", "disadvantage")
+    ]
+    assert len(items) == 8
+    assert {s.section for s in items} == {"Long-term Fostering"}

@@ -170,7 +170,7 @@ def options(onto: Ontology, source: Source) -> Iterator[Statement]:
             start = max(p0 for p0, _ in parts if p0 <= s)
             end = min(p1 for _, p1 in parts if p1 >= e)
             st = _statement(source, "option", start, end, "inline-list", subject=term.id)
-            st.add("presentation", "listed")
+            st.add("presentation", "in-sentence")
             presented.add(term.id)
             yield st
     for heading in source.headings:
