@@ -171,9 +171,9 @@ def options(
 
     # Trade-offs, with the claim each item belongs to (so shared items count once when weighing).
     claim_of: dict[tuple[str, str, str], str] = {}
-    for row in library("claim-members", data=data).records():
-        if row["kind"] in ("advantage", "disadvantage"):
-            claim_of[(row["council"], row["kind"], row["quote"])] = row["claim"]
+    for kind in ("advantage", "disadvantage"):
+        for row in library("claim-members", data=data, kind=kind).records():
+            claim_of[(row["council"], kind, row["quote"])] = row["claim"]
     for row in library("advantages-by-option", data=data, option="").records():
         if row["kind"] not in ("advantage", "disadvantage") or row["council"] not in councils:
             continue
