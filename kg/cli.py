@@ -310,8 +310,15 @@ def sparql(
     show_default=True,
     help="Query processes for library queries, and as many again for ad-hoc SPARQL.",
 )
+@click.option(
+    "--cache-mb",
+    type=int,
+    default=64,
+    show_default=True,
+    help="Keep answers up to this many MiB and give them again to the same request (0: no cache).",
+)
 @user_errors
-def serve(data: Path | None, host: str, port: int, timeout: float, workers: int) -> None:
+def serve(data: Path | None, host: str, port: int, timeout: float, workers: int, cache_mb: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with the query library (/queries).
 
     Content negotiation: SPARQL results JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD for CONSTRUCT
@@ -321,7 +328,9 @@ def serve(data: Path | None, host: str, port: int, timeout: float, workers: int)
     def announce() -> None:
         click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql  (library: /queries; Ctrl-C to stop)")
 
-    run_server(data, host=host, port=port, timeout=timeout, workers=workers, announce=announce)
+    run_server(
+        data, host=host, port=port, timeout=timeout, workers=workers, announce=announce, cache_mb=cache_mb
+    )
 
 
 @cli.command()

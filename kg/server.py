@@ -16,9 +16,11 @@ checks are the query runner's own (``kg.queries.check_read_only``, ``check_local
 query's parameter checks); the runner's result rows are plain Python values, which cannot say
 whether a value was an IRI or a literal, so the endpoint keeps Oxigraph's terms instead.
 
-Library queries and ad-hoc queries have separate query processes, so a flood of slow ad-hoc queries
-cannot hold up the library; a request that waits too long for a free process gets 503 with
-Retry-After, and a client that disconnects has its query stopped.
+Answers are kept (up to ``--cache-mb``) and given again to the same request: the graph a server
+loaded does not change while it runs. Library queries and ad-hoc queries have separate query
+processes, so a flood of slow ad-hoc queries cannot hold up the library; a request that waits too
+long for a free process gets 503 with Retry-After, and a client that disconnects has its query
+stopped.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import multiprocessing
 import resource
 import signal
 import urllib.parse
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
@@ -52,6 +55,7 @@ DEFAULT_PORT = 7879
 DEFAULT_WORKERS = 2
 MAX_REQUEST_BYTES = 64 * 1024
 MEMORY_CAP_MB = 1024
+DEFAULT_CACHE_MB = 64
 STARTUP_SECONDS = 120.0
 
 RESULTS = {
@@ -318,11 +322,47 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     memory_mb: int = MEMORY_CAP_MB
     max_request_bytes: int = MAX_REQUEST_BYTES
+    cache_mb: int = DEFAULT_CACHE_MB
     announce: Callable[[], None] | None = None
 
 
 class TooLarge(Exception):
     pass
+
+
+class AnswerCache:
+    """Answers already given, by query, parameters and accepted formats, least recently used
+    dropped first. The query processes load the graph once, at start, and never change it, so an
+    answer stays right for the life of the server."""
+
+    def __init__(self, megabytes: int) -> None:
+        self.budget = megabytes * 1024 * 1024
+        self.size = 0
+        self.answers: OrderedDict[str, Answer] = OrderedDict()
+
+    @staticmethod
+    def key(job: Job) -> str:
+        text, substitutions, accept, _ = job
+        return repr((text, substitutions, accept))
+
+    def get(self, job: Job) -> Answer | None:
+        key = self.key(job)
+        found = self.answers.get(key)
+        if found is not None:
+            self.answers.move_to_end(key)
+        return found
+
+    def put(self, job: Job, reply: Answer) -> None:
+        if reply[0] != "ok" or len(reply[3]) > self.budget // 8:
+            return
+        key = self.key(job)
+        if key in self.answers:
+            return
+        self.answers[key] = reply
+        self.size += len(reply[3])
+        while self.size > self.budget:
+            _, dropped = self.answers.popitem(last=False)
+            self.size -= len(dropped[3])
 
 
 def _text(status: int, message: str, **headers: str) -> PlainTextResponse:
@@ -354,12 +394,16 @@ async def _until_disconnected(request: Request) -> None:
             return
 
 
-async def _respond(request: Request, lane: Lane, job: Job, wait: float) -> Response:
-    watcher = asyncio.ensure_future(_until_disconnected(request))
-    try:
-        status, code, media, body = await lane.run(job, wait, watcher)
-    finally:
-        watcher.cancel()
+async def _respond(request: Request, lane: Lane, job: Job, wait: float, cache: AnswerCache) -> Response:
+    reply = cache.get(job)
+    if reply is None:
+        watcher = asyncio.ensure_future(_until_disconnected(request))
+        try:
+            reply = await lane.run(job, wait, watcher)
+        finally:
+            watcher.cancel()
+        cache.put(job, reply)
+    status, code, media, body = reply
     headers = {"Retry-After": "1"} if code == 503 else None
     if status == "ok":
         return Response(body, status_code=code, media_type=media, headers={"Vary": "Accept"})
@@ -387,6 +431,7 @@ def _query_text(request: Request, pairs: list[tuple[str, str]]) -> str | Respons
 
 def build_app(settings: Settings) -> Starlette:
     lanes: dict[str, Lane] = {}
+    cache = AnswerCache(settings.cache_mb)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -451,7 +496,7 @@ def build_app(settings: Settings) -> Starlette:
         except KGError as exc:
             return _text(400, str(exc))
         wait = min(settings.timeout, 5.0)
-        return await _respond(request, lanes["ad hoc"], (text, [], accept, settings.timeout), wait)
+        return await _respond(request, lanes["ad hoc"], (text, [], accept, settings.timeout), wait, cache)
 
     async def library(request: Request) -> Response:
         return JSONResponse([_describe(q, request) for q in queries.library().values()])
@@ -475,7 +520,7 @@ def build_app(settings: Settings) -> Starlette:
         if negotiate(accept, "results") is None:
             return _not_acceptable()
         job: Job = (query.text, sorted(bindings.items()), accept, settings.timeout)
-        return await _respond(request, lanes["library"], job, settings.timeout)
+        return await _respond(request, lanes["library"], job, settings.timeout, cache)
 
     routes = [
         Route("/", home, methods=["GET"]),
@@ -556,6 +601,7 @@ def serve(
     timeout: float = queries.DEFAULT_TIMEOUT,
     workers: int = DEFAULT_WORKERS,
     announce: Callable[[], None] | None = None,
+    cache_mb: int = DEFAULT_CACHE_MB,
 ) -> None:
     """Run the endpoint until interrupted; ``announce()`` is called once the graph is loaded."""
     import uvicorn
@@ -564,7 +610,11 @@ def serve(
         raise KGError(f"time limit must be between 0 and 86400 s, not {timeout:g}")
     if workers < 1:
         raise KGError(f"--workers must be at least 1, not {workers}")
-    settings = Settings(check_data(data), timeout=timeout, workers=workers, announce=announce)
+    if cache_mb < 0:
+        raise KGError(f"--cache-mb must be 0 (no cache) or more, not {cache_mb}")
+    settings = Settings(
+        check_data(data), timeout=timeout, workers=workers, announce=announce, cache_mb=cache_mb
+    )
     config = uvicorn.Config(
         build_app(settings),
         host=host,

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,6 +40,11 @@ def server(data_dir: Path) -> Iterator[LiveServer]:
 def ask(server: LiveServer, query: str, accept: str | None = None, **kw: Any) -> httpx.Response:
     headers = {"Accept": accept} if accept else {}
     return httpx.get(server.url + "/sparql", params={"query": query}, headers=headers, timeout=30, **kw)
+
+
+def fresh(query: str) -> str:
+    """The query made unlike any asked before, so the server cannot answer it from its cache."""
+    return f"{query}\n# {uuid.uuid4()}"
 
 
 def rows_of(response: httpx.Response) -> list[list[Any]]:
@@ -191,7 +197,7 @@ def test_time_limit_overrun_gets_503_and_the_endpoint_goes_on(server: LiveServer
     assert "time limit" in response.text
     assert time.monotonic() - started < TIME_LIMIT + 5
     deadline = time.monotonic() + 30  # the stopped query process is being replaced
-    while (status := ask(server, COUNCILS).status_code) != 200 and time.monotonic() < deadline:
+    while (status := ask(server, fresh(COUNCILS)).status_code) != 200 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert status == 200
 
@@ -216,7 +222,7 @@ def test_a_flood_of_slow_queries_does_not_stop_the_endpoint_answering_others(ser
             assert response.status_code == 200, path
             assert time.monotonic() - started < 3.0, path
         started = time.monotonic()
-        adhoc = ask(server, COUNCILS)
+        adhoc = ask(server, fresh(COUNCILS))
         # An ad-hoc query waits for a free query process for a bounded time, then is told to retry.
         assert adhoc.status_code in (200, 503)
         assert time.monotonic() - started < TIME_LIMIT + 5
@@ -227,7 +233,7 @@ def test_a_flood_of_slow_queries_does_not_stop_the_endpoint_answering_others(ser
             thread.join(60)
     assert len(flood) == 12 and set(flood) <= {503}
     deadline = time.monotonic() + 30
-    while (status := ask(server, COUNCILS).status_code) != 200 and time.monotonic() < deadline:
+    while (status := ask(server, fresh(COUNCILS)).status_code) != 200 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert status == 200
 
@@ -250,11 +256,23 @@ def test_a_client_disconnecting_mid_response_harms_no_one(server: LiveServer) ->
     time.sleep(0.3)
     sock.close()
     time.sleep(0.3)
-    deadline = time.monotonic() + 30
-    while (response := ask(server, COUNCILS)).status_code != 200 and time.monotonic() < deadline:
+    started = time.monotonic()
+    while (response := ask(server, fresh(COUNCILS))).status_code != 200 and time.monotonic() < started + 30:
         time.sleep(0.2)
     assert response.status_code == 200
     assert len(httpx.get(server.url + "/queries/statements", timeout=30).text) > 1000
+
+
+def test_a_repeated_request_gets_the_same_answer(server: LiveServer) -> None:
+    query = fresh(COUNCILS)
+    first, second = ask(server, query, "text/csv"), ask(server, query, "text/csv")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert (
+        ask(server, query, "application/sparql-results+xml")
+        .headers["content-type"]
+        .startswith("application/sparql-results+xml")
+    )
 
 
 def test_library_list_has_every_query_with_typed_parameters(server: LiveServer) -> None:
