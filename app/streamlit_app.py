@@ -26,7 +26,7 @@ PAGES = {
         OVERVIEW := st.Page(VIEWS / "overview.py", title="Overview", url_path="overview"),
         st.Page(VIEWS / "councils.py", title="Council by council", url_path="councils"),
         st.Page(VIEWS / "child.py", title="A child's options", url_path="child"),
-        st.Page(VIEWS / "who_can_apply.py", title="Who can apply", url_path="who-can-apply"),
+        st.Page(VIEWS / "who-can-apply.py", title="Who can apply", url_path="who-can-apply"),
         st.Page(VIEWS / "routes.py", title="Routes out of care", url_path="routes"),
     ],
     "Explore the graph": [

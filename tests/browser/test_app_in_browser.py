@@ -204,6 +204,21 @@ def test_a_childs_options(page):
     page.wait_for_url(re.compile(r"option=special-guardianship(&|$)"))
 
 
+def test_who_can_apply(page):
+    visit(
+        page,
+        "who-can-apply?order=child-arrangements-order&relationship=relative&lived-with=14m",
+        "Who can apply",
+    )
+    page.get_by_text("The law — our reading").wait_for()
+    page.get_by_text("Our reading of the statute, not any council's words.").wait_for()
+    page.locator("a[href*='legislation.gov.uk/ukpga/1989/41']").first.wait_for()
+    shot(page, "04-who-can-apply")
+    choose(page, "The person is the child's", "Parent")
+    page.wait_for_url(re.compile(r"relationship=parent"))
+    assert "lived-with=14m" in page.url
+
+
 def test_graph_explorer_draws_and_recentres(page):
     visit(page, "graph?node=opt:adoption&depth=1", "Graph explorer")
     frame = page.frame_locator("iframe[title*='st_cytoscape']")
