@@ -59,7 +59,7 @@ def citation_link(cite: str) -> str:
 
 
 def card(row: dict[str, Any], names: dict[str, str]) -> None:
-    badge, words = ANSWERS.get(row["answer"], (row["answer"], ""))
+    badge = ANSWERS.get(row["answer"], (row["answer"], ""))[0]
     with st.container(border=True):
         if row["ours"]:
             st.markdown(f"**The law — our reading** {badge}")
@@ -101,8 +101,6 @@ def card(row: dict[str, Any], names: dict[str, str]) -> None:
                             unmet,
                             name_council=False,
                         )
-        if not row["quotes"] and not row["unmet"] and not row["ours"]:
-            st.caption(f"Nothing in this document {words}.")
 
 
 st.title("Who can apply")
