@@ -121,6 +121,12 @@ def test_every_item_quotes_its_council_at_its_offsets(by_age):
         for d in entry["divergences"]:
             for side in d["sides"]:
                 assert sources[side["council"]].text[side["start"] : side["end"]] == side["quote"]
+    planning = result["planning_timescales"] + [
+        i for v in result["planning_age_guidance"].values() for i in v
+    ]
+    assert planning
+    for i in planning:
+        assert sources[i["council"]].text[i["start"] : i["end"]] == i["quote"]
     assert checked > 100
 
 

@@ -276,8 +276,9 @@ def options(
         for option in targets(row["subject"]):
             per[option][row["council"]]["looked_after"].append(item)
 
+    planning_timescales: list[dict[str, Any]] = []
     for row in library("timescales", data=data).records():
-        if row["council"] not in councils or not row["subject"]:
+        if row["council"] not in councils:
             continue
         item = offsets.item(
             row["council"],
@@ -289,6 +290,9 @@ def options(
             topics=_split(row["topics"]),
             duration=None if row["value"] is None else f"{float(row['value']):g} {row['unit']}",
         )
+        if not row["subject"]:
+            # About no option in particular: the planning every child's case goes through.
+            planning_timescales.append({**item, "council": row["council"]})
         for option in targets(row["subject"]):
             per[option][row["council"]]["reviews_and_timescales"].append(item)
 
@@ -337,6 +341,7 @@ def options(
         "needs": list(needs),
         "weights": weights or None,
         "planning_age_guidance": general_age,
+        "planning_timescales": planning_timescales,
         "options": result_options,
         "ordering": _ordering(result_options, weights) if weights else None,
         "formula": FORMULA if weights else None,
@@ -513,6 +518,12 @@ def detail_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     ):
         for i in result["planning_age_guidance"][where]:
             practice = ", ".join(i["practices"]) or i["direction"]
-            detail = f"{practice}: {i['band']}" if i["band"] else practice
+            bound = i["band"] or i["age_words"]
+            detail = f"{practice}: {bound}" if bound else practice
             rows.append(["(planning, any option)", i["council"], topic, detail, i["quote"], _where(i)])
+    for i in result["planning_timescales"]:
+        detail = ", ".join(i["topics"]) + (f" ({i['duration']})" if i["duration"] else "")
+        rows.append(
+            ["(planning, any option)", i["council"], "review or timescale", detail, i["quote"], _where(i)]
+        )
     return columns, rows
