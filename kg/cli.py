@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from . import queries as query_library
 from .claims import ALIGNED_KINDS
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import KGError
-from .output import FORMATS, render
+from .output import FORMATS, render, write_output
 
 EXPORT_COLUMNS = (
     "council",
@@ -72,12 +73,25 @@ def output_options(formats: tuple[str, ...] = FORMATS, default: str = "table") -
 
 
 def emit(text: str, output: Path | None) -> None:
+    """Print the text, or write it to the output file whole or not at all (kg.output.write_output)."""
     if output is None:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise KGError(_stdout_failed(exc)) from None
         return
-    partial = output.with_name(f".{output.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(output)
+    write_output(output, text)
+
+
+def _stdout_failed(exc: OSError) -> str:
+    # Later writes and the flush at exit would fail the same way, each with a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return f"cannot write to standard output: {exc.strerror or exc}"
 
 
 data_option = click.option(
@@ -225,6 +239,34 @@ def _engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return data_option(fn)
 
 
+MAX_PARAM_CHARS = 1000
+
+
+def parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    """``--param KEY=VALUE`` options as a mapping: each key once, each value UTF-8 text of at most
+    MAX_PARAM_CHARS characters (a longer one is named by its length, not echoed back)."""
+    bindings: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            shown = item if len(item) <= 60 else item[:59] + "…"
+            raise KGError(f"parameter '{shown}' is not KEY=VALUE (e.g. --param council=medway)")
+        if key in bindings:
+            raise KGError(f"parameter {key} is given twice: give each parameter once")
+        if len(value) > MAX_PARAM_CHARS:
+            raise KGError(
+                f"parameter {key} is {len(value):,} characters long; a value is at most {MAX_PARAM_CHARS:,}"
+            )
+        try:
+            (key + value).encode("utf-8")
+        except UnicodeEncodeError:
+            raise KGError(
+                f"parameter {key.encode('utf-8', 'replace').decode()} is not valid UTF-8 text"
+            ) from None
+        bindings[key] = value
+    return bindings
+
+
 def _print_result(result: query_library.Result, fmt: str, output: Path | None) -> None:
     emit(render(result.columns, result.rows, fmt), output)
     if result.note:
@@ -263,12 +305,7 @@ def query(
         ]
         emit(render(["name", "summary", "parameters"], rows, fmt), output)
         return
-    bindings: dict[str, str] = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise KGError(f"parameter '{item}' is not KEY=VALUE (e.g. --param council=medway)")
-        bindings[key] = value
+    bindings = parse_params(params)
     result = query_library.run(
         name, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit, **bindings
     )
@@ -286,8 +323,14 @@ def sparql(
     """Run an ad-hoc read-only SPARQL query from SOURCE (a file, or - for standard input).
 
     The standard prefixes (pk, opt, ord, council, concept, rdfs, skos, oa, ...) are predeclared."""
+    try:
+        text = source.read()
+    except UnicodeDecodeError as exc:
+        raise KGError(
+            f"the query in {source.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8"
+        ) from None
     result = query_library.sparql(
-        source.read(), data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit
+        text, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit
     )
     _print_result(result, fmt, output)
 
@@ -577,8 +620,22 @@ def can_apply_command(
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    cli(prog_name="permanence-kg")
+    code: Any = 0
+    try:
+        cli(prog_name="permanence-kg")
+    except SystemExit as exc:
+        code = exc.code
+    except OSError as exc:  # standard output full, closed or gone while a command printed
+        click.echo(f"Error: {_stdout_failed(exc)}", err=True)
+        code = 1
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        click.echo(f"Error: {_stdout_failed(exc)}", err=True)
+        code = 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(cli())
+    main()

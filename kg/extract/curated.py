@@ -100,15 +100,24 @@ def _duration(value: Any, where: str) -> Duration:
         raise KGError(f"{where}: {exc}") from None
 
 
+def read_yaml(path: Path, what: str) -> Any:
+    """A hand-written YAML file, or one line saying why it cannot be read."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise KGError(f"{what} {path} is not valid UTF-8 (byte {exc.start}): save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise KGError(f"{what} {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise KGError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+
+
 def load_entries(directory: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
     entries: list[tuple[str, dict[str, Any]]] = []
     for path in sorted((directory or CURATED_DIR).glob("*.yaml")):
         if path.name == "divergences.yaml":
             continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except yaml.YAMLError as exc:
-            raise KGError(f"curated file {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        data = read_yaml(path, "curated file") or []
         if not isinstance(data, list):
             raise KGError(f"curated file {path} must be a list of entries")
         for i, entry in enumerate(data, 1):
@@ -140,6 +149,9 @@ def _statement(onto: Ontology, sources: dict[str, Source], where: str, entry: An
     for key in ("council", "kind", "quote"):
         if not entry.get(key):
             raise KGError(f"missing '{key}'")
+    for key in ("council", "kind", "quote", "section", "text", "subject"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            raise KGError(f"'{key}' must be text (in quotes if need be), not {type(entry[key]).__name__}")
     council = entry["council"]
     if council not in sources:
         raise KGError(f"unknown council '{council}': expected one of {', '.join(sources)}")
