@@ -98,7 +98,7 @@ def extract(
     onto = onto or ontology()
     sources = sources if sources is not None else load_sources()
     found: list[Statement] = []
-    problems: list[str] = []
+    problems: list[str] = council_problems(onto, sources)
     for source in sources.values():
         for extractor in (*structured.EXTRACTORS, grid.needs_grid):
             try:
@@ -345,18 +345,10 @@ def council_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad]:
     any other gets them from its manifest entry."""
     g = ONTOLOGY_GRAPH
     described = onto.described_councils
-    problems = [
-        f"ontology/individuals.ttl describes council '{cid}', which kg/sources/manifest.yaml does not list"
-        for cid in sorted(set(described) - set(sources))
-    ]
+    problems = council_problems(onto, sources)
     quads = []
     for source in sources.values():
         council = ox.NamedNode(council_iri(source.council))
-        if source.council in described and described[source.council] != source.name:
-            problems.append(
-                f"council '{source.council}' is named '{source.name}' in kg/sources/manifest.yaml but "
-                f"'{described[source.council]}' in ontology/individuals.ttl"
-            )
         geography = ox.NamedNode(STATISTICAL_GEOGRAPHY + source.gss)
         quads += [
             ox.Quad(council, pk("gssCode"), _lit(source.gss), g),
@@ -381,6 +373,22 @@ def council_quads(onto: Ontology, sources: dict[str, Source]) -> list[ox.Quad]:
     if problems:
         raise KGError(*problems)
     return quads
+
+
+def council_problems(onto: Ontology, sources: dict[str, Source]) -> list[str]:
+    """Where individuals.ttl and the source manifest disagree on the councils, one line each."""
+    described = onto.described_councils
+    problems = [
+        f"ontology/individuals.ttl describes council '{cid}', which kg/sources/manifest.yaml does not list"
+        for cid in sorted(set(described) - set(sources))
+    ]
+    problems += [
+        f"council '{cid}' is named '{source.name}' in kg/sources/manifest.yaml but "
+        f"'{described[cid]}' in ontology/individuals.ttl"
+        for cid, source in sources.items()
+        if cid in described and described[cid] != source.name
+    ]
+    return problems
 
 
 def passage_iri(p: Passage) -> ox.NamedNode:

@@ -40,7 +40,15 @@ def lines_from(text: str, pos: int) -> Iterator[tuple[int, int, str]]:
         pos = end + 1
 
 
+# A Word bookmark left at the start of an item ("[bookmark: long_term_fost]There is no review
+# process.") is export noise, not the council's words: the quote starts after it.
+_LEADING_BOOKMARK = re.compile(r"(?:[ \t\u00a0]*\[(?:bookmark|image):[^\]\n]*\])+")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    m = _LEADING_BOOKMARK.match(text, start, end)
+    if m:
+        start = m.end()
     while start < end and text[start] in " \t\u00a0\n":
         start += 1
     while end > start and text[end - 1] in " \t\u00a0\n":
