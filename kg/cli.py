@@ -619,6 +619,56 @@ def can_apply_command(
     )
 
 
+@cli.command("routes")
+@click.option(
+    "--from", "from_status", required=True, metavar="STATUS", help="Where the child is now, e.g. care-order."
+)
+@click.option(
+    "--to", "to", metavar="STATUS", help="Only the routes to this status or order, e.g. adoption-order."
+)
+@data_option
+@output_options(formats=("table", "json", "md"))
+@user_errors
+def routes_command(
+    from_status: str, to: str | None, data: Path | None, fmt: str, output: Path | None
+) -> None:
+    """Routes out of care from a legal STATUS: every path to another status or order, each step with
+    who may apply, whether leave is needed, our reading of the law (with legislation.gov.uk citations)
+    and the councils' own words where they say it.
+
+    Statuses: accommodated-s20, interim-care-order, care-order, placement-order,
+    child-arrangements-order, special-guardianship-order, adoption-order, leaving-care."""
+    from .decide import routes
+
+    found = routes(from_status, to, data=str(data) if data else None)
+    width = 90 if fmt == "table" else 10_000
+    sep = "\n" if fmt == "table" else "<br>"
+    table = []
+    for n, path in enumerate(found["paths"], 1):
+        for step in path["steps"]:
+            evidence = [
+                (
+                    f"ours: {_clip(e['text'], width)} [{', '.join(e['citations'])}]"
+                    if e["ours"]
+                    else f"{e['according_to']}: \"{_clip(e['quote'], width)}\""
+                    f" ({e['section']}, {e['start']}-{e['end']})"
+                )
+                for e in step["evidence"]
+            ]
+            table.append(
+                [
+                    n,
+                    f"{step['from']} -> {step['to']}",
+                    _clip(step["who_may_apply"], 60 if fmt == "table" else 10_000),
+                    step["leave_needed"],
+                    "yes" if step["discharges"] else "",
+                    sep.join(evidence),
+                ]
+            )
+    columns = ["path", "step", "who may apply", "leave needed", "discharges", "evidence"]
+    _emit_decision(columns, table, found, fmt, output)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     code: Any = 0
     try:

@@ -13,5 +13,6 @@ NOTICE = "This compares councils' published guidance; it is not legal advice."
 from .can_apply import can_apply  # noqa: E402
 from .compare import compare  # noqa: E402
 from .options import options  # noqa: E402
+from .routes import routes  # noqa: E402
 
-__all__ = ["NOTICE", "can_apply", "compare", "options"]
+__all__ = ["NOTICE", "can_apply", "compare", "options", "routes"]

@@ -75,48 +75,34 @@ class Vocabulary:
 
 @lru_cache(maxsize=8)
 def vocabulary(data: str | None = None) -> Vocabulary:
-    rels: dict[str, set[str]] = {}
-    for rel, cat in queries.sparql(
-        """SELECT ?rel ?cat WHERE {
-             ?r skos:inScheme/pk:localId "relationship" ; pk:localId ?rel ;
-                (skos:exactMatch|skos:broadMatch)/pk:localId ?cat }""",
+    # One round trip: the query process is the slow part of a first call.
+    rows = queries.sparql(
+        """SELECT ?what ?id ?value WHERE {
+             { ?r skos:inScheme/pk:localId "relationship" ; pk:localId ?id ;
+                  (skos:exactMatch|skos:broadMatch)/pk:localId ?value . BIND ("relationship" AS ?what) }
+             UNION { ?c skos:inScheme/pk:localId "consent" ; skos:notation ?id ; pk:localId ?value .
+                     BIND ("consent" AS ?what) }
+             UNION { ?c a pk:Council ; pk:councilId ?id ; rdfs:label ?value . BIND ("council" AS ?what) }
+             UNION { { ?s a pk:ApplicantStatement } UNION { ?s a pk:ApplicantExclusion }
+                     UNION { ?s a pk:ApplicantRuleInLaw }
+                     ?s pk:about ?o . ?o pk:localId ?id ; rdfs:label ?value . BIND ("order" AS ?what) }
+             UNION { ?c skos:inScheme/pk:localId "child-status" ; pk:localId ?id ; skos:prefLabel ?value .
+                     BIND ("child-status" AS ?what) }
+           }""",
         data=data,
-    ).rows:
-        rels.setdefault(rel, set()).add(cat)
-    consents = dict(
-        queries.sparql(
-            """SELECT ?notation ?id WHERE {
-                 ?c skos:inScheme/pk:localId "consent" ; pk:localId ?id ; skos:notation ?notation }""",
-            data=data,
-        ).rows
-    )
-    councils = dict(
-        queries.sparql(
-            "SELECT ?id ?label WHERE { ?c a pk:Council ; pk:councilId ?id ; rdfs:label ?label }", data=data
-        ).rows
-    )
-    orders = dict(
-        queries.sparql(
-            """SELECT DISTINCT ?id ?label WHERE {
-                 { ?s a pk:ApplicantStatement } UNION { ?s a pk:ApplicantExclusion }
-                 UNION { ?s a pk:ApplicantRuleInLaw }
-                 ?s pk:about ?o . ?o pk:localId ?id ; rdfs:label ?label }""",
-            data=data,
-        ).rows
-    )
-    statuses = dict(
-        queries.sparql(
-            """SELECT ?id ?label WHERE {
-                 ?c skos:inScheme/pk:localId "child-status" ; pk:localId ?id ; skos:prefLabel ?label }""",
-            data=data,
-        ).rows
-    )
+    ).rows
+    found: dict[str, dict[str, Any]] = {}
+    for what, key, value in rows:
+        if what == "relationship":
+            found.setdefault(what, {}).setdefault(key, set()).add(value)
+        else:
+            found.setdefault(what, {})[key] = value
     return Vocabulary(
-        relationships={k: frozenset(v) for k, v in sorted(rels.items())},
-        consents=dict(sorted(consents.items())),
-        councils=dict(sorted(councils.items())),
-        orders=dict(sorted(orders.items())),
-        child_statuses=statuses,
+        relationships={k: frozenset(v) for k, v in sorted(found.get("relationship", {}).items())},
+        consents=dict(sorted(found.get("consent", {}).items())),
+        councils=dict(sorted(found.get("council", {}).items())),
+        orders=dict(sorted(found.get("order", {}).items())),
+        child_statuses=found.get("child-status", {}),
     )
 
 
