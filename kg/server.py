@@ -32,6 +32,7 @@ import html
 import multiprocessing
 import resource
 import signal
+import socket
 import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -612,6 +613,14 @@ def serve(
         raise KGError(f"--workers must be at least 1, not {workers}")
     if cache_mb < 0:
         raise KGError(f"--cache-mb must be 0 (no cache) or more, not {cache_mb}")
+    with contextlib.closing(socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise KGError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another port with --port)"
+            ) from None
     settings = Settings(
         check_data(data), timeout=timeout, workers=workers, announce=announce, cache_mb=cache_mb
     )

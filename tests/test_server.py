@@ -365,3 +365,18 @@ def test_home_page_says_how_to_query_with_no_external_assets(server: LiveServer)
     assert "/sparql" in page and "/queries" in page and "read-only" in page
     for asset in ("<script", "<link", "<img", "@import", "url("):
         assert asset not in page
+
+
+def test_serve_refuses_a_busy_port_or_a_missing_graph_in_one_line(data_dir: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--data", str(data_dir), "--port", str(port)])
+    assert result.exit_code == 1 and "--port" in result.output and "Traceback" not in result.output
+    missing = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path)])
+    assert missing.exit_code == 1 and "permanence-kg build" in missing.output
