@@ -12,7 +12,8 @@ How statements are aligned:
   for an order are reduced to the order's id (Medway's "CAO" is North Somerset's "Child
   Arrangements Order") and "looked after" to "in care"; where both statements carry structured
   facts (concepts such as route or applicant category, durations, ages), the Jaccard agreement of
-  those facts counts for half.
+  those facts counts for ``FACTS_WEIGHT`` of the score. Not more: many statements share one
+  generic concept (an age guidance's "consider"), which alone must not make unlike words a claim.
 - Pairs at or above ``THRESHOLD`` become edges of a networkx graph; two statements of one council
   are joined only at ``REPEAT_THRESHOLD`` or above (the council repeats itself).
 - Claims are grown greedily from the strongest edge down, and two groups merge only if every
@@ -59,6 +60,7 @@ ALIGNED_KINDS = (
 )
 THRESHOLD = 70.0
 REPEAT_THRESHOLD = 85.0
+FACTS_WEIGHT = 0.3
 # Structured values compared along with concepts; list position says nothing about meaning.
 _FACT_VALUES = ("livedWithFor", "withinWindow", "endedWithin", "duration", "ageBelow", "ageFrom")
 _SYNONYMS = ((re.compile(r"\blooked after\b"), "in care"), (re.compile(r"\bchild in care\b"), "in care"))
@@ -122,7 +124,8 @@ def similarity(a: Statement, b: Statement, normalise: _Normaliser) -> float:
     text = fuzz.token_set_ratio(normalise(a.text), normalise(b.text))
     fa, fb = _facts(a), _facts(b)
     if fa and fb:
-        return round(0.5 * text + 50.0 * len(fa & fb) / len(fa | fb), 1)
+        agreement = 100.0 * len(fa & fb) / len(fa | fb)
+        return round((1 - FACTS_WEIGHT) * text + FACTS_WEIGHT * agreement, 1)
     return round(float(text), 1)
 
 
