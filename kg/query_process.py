@@ -28,6 +28,7 @@ import math
 import os
 import pickle
 import resource
+import selectors
 import signal
 import socket
 import subprocess
@@ -110,83 +111,142 @@ def _load(graphs: dict[GraphKey, Any], key: GraphKey) -> Any:
     return graphs[key]
 
 
-def _child(conn_fd: int, engine: Any) -> None:
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _answer_one(conn_fd: int, engine: Any) -> None:
     conn = Connection(conn_fd)
-    text, bindings, limit, timeout, memory = conn.recv()
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm's default action ends the process
-    signal.setitimer(signal.ITIMER_REAL, timeout + DEADLINE_GRACE)
-    cpu = math.ceil(timeout + DEADLINE_GRACE)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    cap = _virtual_size() + memory * 2**20
+    try:
+        text, bindings, limit, timeout, memory = conn.recv()
+        # Both limits end the process by their signal's default action, whatever the engine is doing.
+        signal.setitimer(signal.ITIMER_REAL, timeout + DEADLINE_GRACE)
+        cpu = math.ceil(_cpu_seconds() + timeout + DEADLINE_GRACE)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.RLIM_INFINITY))
+        conn.send(answer(engine, (text, bindings, limit)))
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        resource.setrlimit(resource.RLIMIT_CPU, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    except (EOFError, OSError):
+        pass  # the caller gave up on this query
+    finally:
+        conn.close()
+
+
+def _worker(engine: Any, channel: socket.socket, memory: int) -> None:
+    """A query process: answer one query at a time, for as long as it stays small. Its address space
+    is capped at the server's size plus ``memory`` MiB, so a query that needs more fails to allocate
+    and the process ends; one that grows it lastingly retires it after its answer."""
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    base = _virtual_size()
+    cap = base + memory * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    conn.send(answer(engine, (text, bindings, limit)))
-
-
-def _fork_ready(engine: Any, control: socket.socket) -> tuple[int, socket.socket]:
-    """A query child forked ahead of its query, waiting for the caller's connection: forking
-    while the previous query runs takes the fork's few milliseconds off the caller's wait."""
-    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    server = os.getpid()
-    pid = os.fork()
-    if pid == 0:
+    while True:
         try:
-            control.close()
-            mine.close()
-            die_with_parent(server)
-            _, fds, _, _ = socket.recv_fds(theirs, 16, 1)
-            if fds:
-                _child(fds[0], engine)
-        finally:
-            os._exit(0)
-    theirs.close()
-    return pid, mine
+            _, fds, _, _ = socket.recv_fds(channel, 16, 1)
+        except OSError:
+            return
+        if not fds:
+            return  # the server closed its end
+        _answer_one(fds[0], engine)
+        if _virtual_size() > base + memory * 2**20 // 4:
+            return
+        channel.send(b"idle")
+
+
+class _Workers:
+    """The server's query processes for one graph: idle ones are reused, busy ones are watched."""
+
+    KEEP_IDLE = 4
+
+    def __init__(self, engine: Any, memory: int) -> None:
+        self.engine, self.memory = engine, memory
+        self.idle: list[tuple[int, socket.socket]] = []
+
+    def fork(self, close: list[socket.socket]) -> tuple[int, socket.socket]:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        server = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                for sock in [*close, mine]:
+                    sock.close()
+                die_with_parent(server)
+                _worker(self.engine, theirs, self.memory)
+            finally:
+                os._exit(0)
+        theirs.close()
+        return pid, mine
+
+    def stop(self) -> None:
+        for pid, sock in self.idle:
+            sock.close()
+            _kill(pid)  # it holds the old graph's pages
+        self.idle.clear()
 
 
 def serve(control_fd: int, parent: int) -> None:
     die_with_parent(parent)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished query children
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished query processes
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it ends us
     control = socket.socket(fileno=control_fd)
     graphs: dict[GraphKey, Any] = {}
-    ready: dict[GraphKey, tuple[int, socket.socket]] = {}
+    workers: dict[tuple[GraphKey, int], _Workers] = {}
+    busy: dict[socket.socket, tuple[int, _Workers]] = {}
+    watch = selectors.DefaultSelector()
+    watch.register(control, selectors.EVENT_READ)
+
+    def sockets() -> list[socket.socket]:
+        return [control, *busy, *(s for w in workers.values() for _, s in w.idle)]
+
     while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(control, _REPLY_BYTES, 1)
-        except OSError:
-            return
-        if not message:
-            return  # the caller closed its end, or died
-        kind, key = pickle.loads(message)
-        try:
-            engine = _load(graphs, key)
-        except KGError as exc:
-            reply: tuple[str, Any] = ("error", exc.problems)
-        except MemoryError:
-            reply = ("error", [f"not enough memory to load the graph {key[2]}"])
-        except Exception as exc:  # any other failure to load is the caller's to report
-            reply = ("error", [f"could not load the graph {key[2]}: {type(exc).__name__}: {exc}"])
-        else:
-            reply = ("loaded", None)
-            for stale in [k for k in ready if k not in graphs]:
-                pid, sock = ready.pop(stale)
-                sock.close()
-                _kill(pid)  # it holds the old graph's pages
-            if kind == "query":
-                waiting = ready.pop(key, None)
-                pid, sock = waiting if waiting else _fork_ready(engine, control)
-                try:
-                    socket.send_fds(sock, [b"q"], fds)
+        for event, _ in watch.select():
+            sock = event.fileobj
+            if sock is not control:  # a query process finished its query, or ended
+                watch.unregister(sock)
+                pid, pool = busy.pop(sock)  # type: ignore[call-overload]
+                alive = bool(sock.recv(16)) if pool in workers.values() else False  # type: ignore[union-attr]
+                if alive and len(pool.idle) < pool.KEEP_IDLE:
+                    pool.idle.append((pid, sock))  # type: ignore[arg-type]
+                else:
+                    sock.close()  # type: ignore[union-attr]
+                    if alive:
+                        _kill(pid)
+                continue
+            try:
+                message, fds, _, _ = socket.recv_fds(control, _REPLY_BYTES, 1)
+            except OSError:
+                return
+            if not message:
+                return  # the caller closed its end, or died
+            kind, key, memory = pickle.loads(message)
+            try:
+                engine = _load(graphs, key)
+            except KGError as exc:
+                reply: tuple[str, Any] = ("error", exc.problems)
+            except MemoryError:
+                reply = ("error", [f"not enough memory to load the graph {key[2]}"])
+            except Exception as exc:  # any other failure to load is the caller's to report
+                reply = ("error", [f"could not load the graph {key[2]}: {type(exc).__name__}: {exc}"])
+            else:
+                reply = ("loaded", None)
+                for stale in [k for k in workers if k[0] not in graphs]:
+                    workers.pop(stale).stop()
+                pool = workers.setdefault((key, memory), _Workers(engine, memory))
+                if kind == "query":
+                    while True:
+                        pid, sock = pool.idle.pop() if pool.idle else pool.fork(sockets())
+                        try:
+                            socket.send_fds(sock, [b"q"], fds)
+                            break
+                        except OSError:  # an idle process that has gone
+                            sock.close()
+                    busy[sock] = (pid, pool)
+                    watch.register(sock, selectors.EVENT_READ)
                     reply = ("pid", pid)
-                except OSError:  # the waiting child is gone: fork one now
-                    pid, sock = _fork_ready(engine, control)
-                    socket.send_fds(sock, [b"q"], fds)
-                    reply = ("pid", pid)
-                sock.close()
-        for fd in fds:
-            os.close(fd)
-        control.sendall(pickle.dumps(reply))
-        if reply[0] != "error" and key not in ready:
-            ready[key] = _fork_ready(engine, control)
+            for fd in fds:
+                os.close(fd)
+            control.sendall(pickle.dumps(reply))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -241,10 +301,10 @@ class QueryServer:
         self.control = mine
         self.lock = threading.Lock()
 
-    def _request(self, kind: str, key: GraphKey, fd: int | None = None) -> tuple[str, Any]:
+    def _request(self, kind: str, key: GraphKey, memory: int = 0, fd: int | None = None) -> tuple[str, Any]:
         with self.lock:
             try:
-                socket.send_fds(self.control, [pickle.dumps((kind, key))], [] if fd is None else [fd])
+                socket.send_fds(self.control, [pickle.dumps((kind, key, memory))], [] if fd is None else [fd])
                 reply = self.control.recv(_REPLY_BYTES)
             except OSError:
                 raise _ServerGone from None
@@ -261,7 +321,7 @@ class QueryServer:
         mine, theirs = socket.socketpair()
         with mine:
             try:
-                kind, value = self._request("query", key, theirs.fileno())
+                kind, value = self._request("query", key, memory, theirs.fileno())
             finally:
                 theirs.close()
             if kind == "error":
