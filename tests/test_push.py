@@ -194,3 +194,22 @@ def test_push_errors_say_what_happened_without_a_traceback(data_dir: Path, tmp_p
     assert bad.exit_code == 1 and "not an http(s) URL" in bad.output
     missing = runner.invoke(cli, ["push", "--store", "http://127.0.0.1:9/store", "--data", str(tmp_path)])
     assert missing.exit_code == 1 and "run `permanence-kg build`" in missing.output
+
+
+def test_the_store_applies_a_swap_all_or_nothing(store: LiveServer) -> None:
+    """What the all-or-nothing push rests on: one update request is one transaction. A swap whose
+    second MOVE fails leaves the first undone."""
+    for graph, subject in (("urn:permanence-kg:test:new", "new"), ("urn:permanence-kg:test:live", "old")):
+        httpx.put(
+            store.url + "/store",
+            params={"graph": graph},
+            content=f"<urn:permanence-kg:test:{subject}> <urn:p> <urn:o> .\n".encode(),
+            headers={"Content-Type": "application/n-triples"},
+            timeout=30,
+        ).raise_for_status()
+    swap = "MOVE <urn:permanence-kg:test:new> TO <urn:permanence-kg:test:live> ;\n"
+    swap += "MOVE <urn:permanence-kg:test:missing> TO <urn:permanence-kg:test:other>"
+    assert httpx.post(store.url + "/update", data={"update": swap}, timeout=30).status_code >= 400
+    live = graph_triples(store, "urn:permanence-kg:test:live") or set()
+    assert {t.subject.value for t in live} == {"urn:permanence-kg:test:old"}
+    assert graph_triples(store, "urn:permanence-kg:test:new")
