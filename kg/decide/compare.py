@@ -79,7 +79,7 @@ def check_councils(given: Sequence[str], known: Sequence[str]) -> list[str]:
 # known is that nothing was extracted.
 SILENCE_WHY = {
     "not-in-text": "the document does not say: its text never uses the topic's words or names the subject",
-    "not-extracted": NOT_EXTRACTED + " (its text mentions the topic: see the passages-mentioning query)",
+    "not-extracted": NOT_EXTRACTED + "; its text uses the topic's words (see the passages-mentioning query)",
     "not-checked": NOT_EXTRACTED,
 }
 
@@ -105,7 +105,7 @@ class _Silence:
         gap = self.gaps.get((council, kind, subject or ""))
         if gap is None:
             about = " about this subject" if subject else ""
-            return NOT_EXTRACTED + f" (it says other things of this kind{about})"
+            return NOT_EXTRACTED + f"; it says other things of this kind{about}"
         return SILENCE_WHY.get(gap, NOT_EXTRACTED)
 
 
@@ -188,7 +188,8 @@ def table_rows(comparison: Comparison) -> tuple[list[str], list[list[Any]]]:
             members = [m for m in claim["members"] if m["council"] == council]
             head = [number, claim["status"], claim["kind"], claim["subject"] or ""]
             if not members:
-                rows.append([*head, council, f"— ({NOT_EXTRACTED})", ""])
+                why = next((s["why"] for s in claim["silent"] if s["council"] == council), NOT_EXTRACTED)
+                rows.append([*head, council, f"— ({why})", ""])
             for m in members:
                 rows.append([*head, council, m["quote"], f"{m['section']} [{m['start']}-{m['end']}]"])
     return columns, rows
