@@ -59,14 +59,37 @@ def syntax_error(line: int, column: int, message: str) -> KGError:
     return KGError(f"SPARQL syntax error at line {line}, column {column}: {message.strip()}")
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes whose value is its lexical form (taken as it is, without building an rdflib term).
+_AS_TEXT = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", _XSD + "anyURI"}
+# The integer datatypes rdflib converts with int().
+_INTEGERS = {
+    _XSD + name
+    for name in (
+        "integer nonPositiveInteger negativeInteger nonNegativeInteger positiveInteger long int short byte "
+        "unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+}
+
+
 def _python(term: Any) -> Any:
     """A result value as plain Python, the same whichever engine produced it."""
     if term is None:
         return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
     if isinstance(term, ox.Literal):
-        if term.language:
+        # Strings, IRIs and integers (most values) converted directly: going through an rdflib
+        # Literal cost more than the query itself for long results.
+        datatype = term.datatype.value
+        if datatype in _AS_TEXT:
             return term.value
-        term = rdflib.Literal(term.value, datatype=term.datatype.value)
+        if datatype in _INTEGERS:
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value  # ill-formed: rdflib gives its lexical form too
+        term = rdflib.Literal(term.value, datatype=datatype)
     if isinstance(term, rdflib.Literal):
         value = term.toPython()
         if isinstance(value, bool):
