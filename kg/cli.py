@@ -31,6 +31,9 @@ EXPORT_COLUMNS = (
     "section",
     "source_file",
 )
+# Far above any real export (30x, every English council, is about 20,000 rows); past it the export
+# fails rather than writing part of the rows.
+EXPORT_ROW_CEILING = 50_000_000
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -180,9 +183,18 @@ def export_statements(
     Columns: council, kind, subject, subject_label, concept, text, quote, start, end, section,
     source_file. `quote` is the text of `source_file` from `start` to `end`.
     """
+    # An export is every row or an error: no time limit (it is the library's own query, not a
+    # user's) and no row limit that could cut it quietly.
     result = query_library.run(
-        "statements", data=str(data) if data else None, council=council or "", kind=kind or ""
+        "statements",
+        data=str(data) if data else None,
+        timeout=None,
+        limit=EXPORT_ROW_CEILING,
+        council=council or "",
+        kind=kind or "",
     )
+    if result.truncated:
+        raise KGError(f"the export has more than {EXPORT_ROW_CEILING:,} rows: export one --council at a time")
     rows = [[row[result.columns.index(c)] for c in EXPORT_COLUMNS] for row in result.rows]
     for row in rows:
         row[4] = "|".join(sorted(filter(None, (row[4] or "").split("|"))))

@@ -87,3 +87,24 @@ def test_output_file_is_written_whole(data_dir, tmp_path):
     result = invoke(data_dir, "--output", str(target))
     assert result.exit_code == 0 and target.read_text().startswith("council,kind")
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_export_writes_every_row_however_many(data_dir, tmp_path):
+    """No row limit cuts an export quietly: it has the rows of the whole statements query."""
+    from kg import queries
+
+    everything = queries.run("statements", data=str(data_dir), timeout=None, limit=10**9)
+    out = tmp_path / "statements.csv"
+    result = invoke(data_dir, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(list(csv.reader(out.open(encoding="utf-8")))) - 1 == len(everything.rows) > 0
+
+
+def test_an_export_past_its_row_ceiling_fails_and_writes_nothing(data_dir, tmp_path, monkeypatch):
+    import kg.cli
+
+    monkeypatch.setattr(kg.cli, "EXPORT_ROW_CEILING", 3)
+    out = tmp_path / "statements.csv"
+    result = invoke(data_dir, "--output", str(out))
+    assert result.exit_code == 1 and "more than 3 rows" in result.output
+    assert "Traceback" not in result.output and not out.exists()
