@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -128,6 +129,11 @@ def main() -> None:
             f"| `{' '.join(argv)}` | {first * 1000:.0f} | {statistics.median(warm) * 1000:.1f} / "
             f"{p95 * 1000:.1f} | {wall:.2f} | {ok} |"
         )
+    # The machine is shared: the load says how far the figures are from an idle machine's.
+    lines.append("")
+    lines.append(
+        f"Load average (1, 5, 15 min) after the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     table = "\n".join(lines)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "decide.md").write_text(table + "\n", encoding="utf-8")
