@@ -79,17 +79,31 @@ def ask_sparql(text: str, timeout: float, limit: int) -> tuple[pd.DataFrame, str
     return pd.DataFrame(result.rows, columns=result.columns), getattr(result, "note", "")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _labels(data: str, built: float) -> dict[tuple[str, str], str]:
     result = queries.run("app-labels", data=data)
     return {(kind, ident): label for kind, ident, label in result.rows}
+
+
+# The label table of the graph now served, looked up without Streamlit's cache machinery (which
+# hashes the arguments on every call): a page asks for hundreds of labels a run.
+_LABEL_TABLE: dict[tuple[str, float], dict[tuple[str, str], str]] = {}
+
+
+def _label_table() -> dict[tuple[str, str], str]:
+    key = graph_location()
+    table = _LABEL_TABLE.get(key)
+    if table is None:
+        _LABEL_TABLE.clear()
+        table = _LABEL_TABLE[key] = _labels(*key)
+    return table
 
 
 def label(kind: str, ident: Any) -> str:
     """The label of an option, order, council, statement kind or concept id (the id if unknown)."""
     if ident is None or (isinstance(ident, float) and pd.isna(ident)) or ident == "":
         return ""
-    return _labels(*graph_location()).get((kind, str(ident)), str(ident))
+    return _label_table().get((kind, str(ident)), str(ident))
 
 
 def labels(kind: str, joined: Any) -> str:
@@ -107,7 +121,7 @@ def subject_label(ident: Any) -> str:
 
 def ids(kind: str) -> list[str]:
     """Every id of one type (council, option, order, kind or a concept scheme), in label order."""
-    known = _labels(*graph_location())
+    known = _label_table()
     return sorted((i for k, i in known if k == kind), key=lambda i: known[(kind, i)].lower())
 
 
@@ -372,7 +386,7 @@ def cited(
 # --- Entities of the graph, by IRI -------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _nodes(data: str, built: float) -> pd.DataFrame:
     result = queries.run("app-graph-nodes", data=data)
     return pd.DataFrame(result.rows, columns=result.columns).drop_duplicates("node").set_index("node")
@@ -383,7 +397,7 @@ def nodes() -> pd.DataFrame:
     return _nodes(*graph_location())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _edges(data: str, built: float) -> pd.DataFrame:
     result = queries.run("app-graph-edges", data=data)
     return pd.DataFrame(result.rows, columns=result.columns)
@@ -429,7 +443,7 @@ def ask_library(name: str, timeout: float, limit: int, **params: str) -> pd.Data
     return frame
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _places(data: str, built: float) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
     result = queries.run("app-evidence-spans", data=data)
     places: dict[tuple[str, str], list[tuple[int, int, str]]] = {}

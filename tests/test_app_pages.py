@@ -418,3 +418,48 @@ def test_who_can_apply_form_round_trips_through_the_url(open_page):
 def test_who_can_apply_bad_duration_is_one_line(open_page):
     at = open_page("who-can-apply", relationship="relative", **{"lived-with": "ages"})
     assert any("malformed duration 'ages'" in e.value for e in at.error)
+
+
+# --- Routes out of care -------------------------------------------------------------------------
+
+
+def test_routes_highlights_the_paths_and_opens_a_steps_evidence(open_page, data_dir):
+    from kg.decide import routes
+
+    expected = routes("care-order", data=str(data_dir))
+    at = open_page("routes", **{"from": "care-order"})
+    names = {n["id"]: n["label"] for n in expected["nodes"]}
+    titles = [e.label for e in at.expander]
+    assert titles == [" → ".join(names[s] for s in p["statuses"]) for p in expected["paths"]]
+    step = next(s for p in expected["paths"] for s in p["steps"] if any(not e["ours"] for e in s["evidence"]))
+    at.selectbox(key="url-step").set_value(f"{step['from']}--{step['to']}").run()
+    text = shown_text(at)
+    for item in step["evidence"]:
+        if item["ours"]:
+            assert "The law (our reading): " + item["text"] in text
+        else:
+            assert " ".join(item["quote"].split())[:40] in text
+            assert f"sources?council={item['according_to']}&start={item['start']}" in text
+    assert at.query_params["step"] == f"{step['from']}--{step['to']}"
+
+
+def test_routes_to_a_target_round_trips_through_the_url(open_page, data_dir):
+    from kg.decide import routes
+
+    at = open_page("routes", **{"from": "care-order", "to": "adoption-order"})
+    expected = routes("care-order", "adoption-order", data=str(data_dir))
+    assert f"{len(expected['paths'])} route" in shown_text(at)
+    assert all(e.label.endswith("Adoption order") for e in at.expander)
+    again = open_page("routes", **url_of(at))
+    assert [e.label for e in again.expander] == [e.label for e in at.expander]
+
+
+def test_routes_from_a_status_with_no_way_on_says_so(open_page, data_dir):
+    from kg.decide import routes
+
+    graph = routes("care-order", data=str(data_dir))
+    ends = [n["id"] for n in graph["nodes"] if not any(e["from"] == n["id"] for e in graph["edges"])]
+    if not ends:
+        pytest.skip("every status leads somewhere")
+    at = open_page("routes", **{"from": ends[0]})
+    assert any("No route leads from" in i.value for i in at.info)

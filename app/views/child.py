@@ -18,7 +18,7 @@ from kg.decide.options import need_ids, themes
 DIRECTION_WORDS = {"favours": "favours", "less-likely": "makes less likely", "requires": "requires"}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)  # read-only: not copied per run
 def answer(
     age: int,
     needs: tuple[str, ...],
@@ -32,7 +32,7 @@ def answer(
     )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def vocabulary(data: str, built: float) -> tuple[list[str], list[str]]:
     return themes(data), need_ids(data)
 

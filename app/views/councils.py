@@ -19,7 +19,7 @@ STATUS = {
 }
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)  # read-only: not copied per run
 def comparison(councils: tuple[str, ...], subject: str, kind: str, data: str, built: float) -> dict[str, Any]:
     result = compare(list(councils), subject=subject or None, kind=kind or None, data=data)
     return {"claims": result.claims, "councils": result.councils, "notice": result.notice}

@@ -49,6 +49,14 @@ def short(row: pd.Series, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@st.cache_resource(show_spinner=False)
+def captions(data: str, built: float) -> dict[str, str]:
+    """What the centre picker shows for each entity (worked out once, not on every run)."""
+    return {
+        ui.compact(iri): f"{TYPES[row['type']][0]}: {short(row, 90)}" for iri, row in ui.nodes().iterrows()
+    }
+
+
 def recentre(iri: str) -> None:
     st.session_state["url-node"] = ui.compact(iri)
 
@@ -74,7 +82,7 @@ centre_id = ui.url_choice(
     "Centre",
     choices,
     ui.compact(by_type["option"][0]) if "option" in by_type else choices[0],
-    lambda c: f"{TYPES[entities.at[ui.expand(c), 'type']][0]}: {short(entities.loc[ui.expand(c)], 90)}",
+    captions(data, built).get,
     left,
 )
 depth = ui.url_number("depth", "Depth (links)", 1, 3, 1, middle, step=1)

@@ -30,7 +30,7 @@ RELATIONSHIP_WORDS = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # read-only: not copied per run
 def answers(
     order: str,
     relationship: str,

@@ -219,6 +219,17 @@ def test_who_can_apply(page):
     assert "lived-with=14m" in page.url
 
 
+def test_routes_out_of_care(page):
+    visit(page, "routes?from=care-order", "Routes out of care")
+    page.frame_locator("iframe[title*='st_cytoscape']").locator("canvas").first.wait_for()
+    page.get_by_text("Care order → Special guardianship order").first.wait_for()
+    shot(page, "05-routes")
+    choose(page, "Step", "Care order → Special guardianship order")
+    page.wait_for_url(re.compile(r"step=care-order--special-guardianship-order"))
+    page.get_by_text("The law (our reading):").first.wait_for()
+    page.get_by_text("will automatically discharge").first.wait_for()
+
+
 def test_graph_explorer_draws_and_recentres(page):
     visit(page, "graph?node=opt:adoption&depth=1", "Graph explorer")
     frame = page.frame_locator("iframe[title*='st_cytoscape']")
