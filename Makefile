@@ -13,11 +13,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# Stamps: pip runs again only when pyproject.toml changes, not on every `make run`.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 # Browser tests need Debian's chromium (no browser downloads here); the OWL reasoner needs Java.
 system-deps:
@@ -26,11 +33,16 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
 	fi
 
+# The graph, then the ontology's HTML documentation (pyLODE) beside it for the app's Ontology page.
 build: install
 	$(BIN)/permanence-kg build
+	$(BIN)/python app/ontology_docs.py build
 
+# Serves the app on 127.0.0.1 only and prints its URL; it opens no browser. `make run PORT=8600`.
 app:
-	$(BIN)/streamlit run app/streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+	@echo "permanence-kg explorer: open http://127.0.0.1:$(PORT)/ in a browser (Ctrl+C stops it)"
+	$(BIN)/streamlit run app/streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 run: build app
 
@@ -53,6 +65,7 @@ test: system-deps install-test
 benchmark: build
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/queries.py
+	$(BIN)/python benchmarks/app_pages.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache

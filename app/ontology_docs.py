@@ -9,6 +9,7 @@ links, never loaded.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def generate(out: Path) -> Path:
     """Write the documentation to ``out`` (written whole, then renamed: never half a page)."""
     import rdflib
     from pylode import OntPub
+
+    # pyLODE logs its progress at INFO and DEBUG on the root logger; a build prints one line.
+    logging.disable(logging.INFO)
 
     graph = rdflib.Graph()
     for path in sources():
