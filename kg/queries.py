@@ -41,6 +41,7 @@ from . import engines, query_process
 from .engines import Term
 from .errors import KGError
 from .model import TIME_UNITS
+from .extract.passages import search_form
 from .ontology import ontology
 from .store import nquads_path
 from .vocab import PK, PREFIXES, SPARQL_PREFIXES, XSD
@@ -213,7 +214,8 @@ class Query:
     tags: tuple[str, ...]
     parameters: tuple[Parameter, ...]
     text: str = field(repr=False)
-    # ?_subject_linked and the like: set from the parameter they extend, never by users.
+    # ?_subject_linked, ?_keyword_search and the like: set from the parameter they extend (see
+    # DERIVED), never by users.
     linked: tuple[Parameter, ...] = ()
 
     def bindings(self, given: dict[str, Any]) -> dict[str, Term]:
@@ -228,8 +230,8 @@ class Query:
             value = given.get(name)
             values[param.var] = param.term(param.default if value is None else str(value), self.name)
         for param in self.linked:
-            base = param.name.removesuffix(LINKED)
-            values[param.var] = Term(_linked_ids(str(values[known[base].var].value)))
+            base, derive = _derived(param.name)
+            values[param.var] = Term(derive(str(values[known[base].var].value)))
         return values
 
     def notes(self, given: dict[str, Any]) -> list[str]:
@@ -243,6 +245,8 @@ class Query:
                 notes.append(note)
         for param in self.linked:
             base = param.name.removesuffix(LINKED)
+            if not param.name.endswith(LINKED):
+                continue
             value = str(given.get(base) or "")
             also = _linked_ids(value).strip("|").split("|")[1:] if value else []
             if also:
@@ -259,6 +263,25 @@ def _linked_ids(value: str) -> str:
     if value == "":
         return ""
     return "|" + "|".join(ontology().linked_subjects(value)) + "|"
+
+
+def _folded(value: str) -> str:
+    """The search form with every quote and dash as "_", to compare with a text folded the same way
+    by one REPLACE (a statement's text keeps the document's curly quotes and dashes)."""
+    return re.sub("['\"-]", "_", search_form(value))
+
+
+# A parameter ?_<base><suffix> is computed from ?_<base>: done here once, not per row in SPARQL.
+DERIVED: dict[str, Callable[[str], str]] = {
+    LINKED: _linked_ids,
+    "_search": search_form,  # the keyword as passages' texts are written, lower case
+    "_folded": _folded,
+}
+
+
+def _derived(name: str) -> tuple[str, Callable[[str], str]]:
+    suffix = next(s for s in DERIVED if name.endswith(s))
+    return name.removesuffix(suffix), DERIVED[suffix]
 
 
 def _split_type(variable: str) -> tuple[str, str]:
@@ -299,7 +322,7 @@ def parse_query_file(path: Path) -> Query:
     linked = tuple(
         p
         for name, p in parameters.items()
-        if name.endswith(LINKED) and name.removesuffix(LINKED) in parameters
+        if any(name.endswith(suffix) and name.removesuffix(suffix) in parameters for suffix in DERIVED)
     )
     return Query(
         name=path.stem,

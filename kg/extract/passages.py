@@ -77,6 +77,11 @@ def reading_text(quote: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def search_form(text: str) -> str:
+    """A phrase as keyword-search compares it with passages: their reading form, in lower case."""
+    return reading_text(text).lower()
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     m = _LEADING_NOISE.match(text, start, end)
     if m:
