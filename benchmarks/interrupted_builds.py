@@ -7,9 +7,9 @@ or the new one, never a mix, and no staging directory left once the next build h
 
 Two graphs that differ (the built one, and the same without its last quads) are written in turn
 by forked writers (kg.build.write_outputs, the build's own writing and switching), each killed with
-SIGKILL, SIGTERM or SIGINT (Ctrl-C) after a random delay: half over the whole write, half over its
-last part, where the switch happens. After each kill the directory is read as a user would (the
-three stable names and the manifest) and classified.
+SIGKILL, SIGTERM or SIGINT (Ctrl-C): a third at a random time in the whole write, a third while the
+new generation is written, a third within 10 ms of it becoming a generation (the switch). After
+each kill the directory is read as a user would (the three stable names and the manifest).
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from kg.build import OUTPUT_FILES, write_outputs  # noqa: E402
+from kg.build import OUTPUT_FILES, manifest, serialise, write_outputs  # noqa: E402
 from kg.errors import KGError  # noqa: E402
-from kg.store import GENERATIONS, MANIFEST, Checked  # noqa: E402
+from kg.store import GENERATIONS, MANIFEST, Checked, publish  # noqa: E402
 
 NAMES = [*OUTPUT_FILES, MANIFEST]
 SIGNALS = [signal.SIGKILL, signal.SIGTERM, signal.SIGINT]
@@ -80,6 +81,11 @@ def leftovers(out: Path) -> list[str]:
     return found
 
 
+def _wait(condition: Callable[[], bool], started: float, limit: float = 10) -> None:
+    while not condition() and time.perf_counter() - started < limit:
+        time.sleep(0.0005)
+
+
 def _forked_write(quads: list[ox.Quad], out: Path) -> float:
     started = time.perf_counter()
     pid = os.fork()
@@ -101,15 +107,18 @@ def forked_kills(kills: int, seed: int, source: Path) -> dict:
             write_outputs(quads, out)
             sets[name] = fingerprint(out)
         whole = sorted(_forked_write(graphs[k], out) for k in "BAB")[1]  # fork to exit, as killed below
-        write_outputs(graphs["A"], out)
+        files = {n: serialise(graphs["A"], f) for n, f in OUTPUT_FILES.items()}
+        files[MANIFEST] = manifest(graphs["A"], files)
+        started = time.perf_counter()
+        publish(out, files)  # the part that writes and switches, after serialising
+        switching = time.perf_counter() - started
         outcomes: dict[str, int] = {}
         staging_seen = switched = 0
         before = "A"
         for i in range(kills):
             quads = graphs["B" if i % 2 == 0 else "A"]
             sig = rng.choice(SIGNALS)
-            # Half anywhere in the write, half in its last fifth, where the switch happens.
-            delay = rng.uniform(0, whole * 1.1) if i % 4 < 2 else rng.uniform(whole * 0.8, whole * 1.02)
+            started = time.perf_counter()
             pid = os.fork()
             if pid == 0:
                 signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -118,7 +127,18 @@ def forked_kills(kills: int, seed: int, source: Path) -> dict:
                 except BaseException:
                     pass
                 os._exit(0)
-            time.sleep(delay)
+            # A third anywhere in the write; a third while the new generation is being written (its
+            # staging directory exists); a third within 10 ms of the staging directory becoming the
+            # new generation, when the links are switched.
+            if i % 3 == 0:
+                time.sleep(rng.uniform(0, whole * 1.1))
+            else:
+                _wait(lambda: any((out / GENERATIONS).glob(".staging-*")), started)
+                if i % 3 == 1:
+                    time.sleep(rng.uniform(0, switching * 1.2))
+                else:
+                    _wait(lambda: not any((out / GENERATIONS).glob(".staging-*")), started)
+                    time.sleep(rng.uniform(0, 0.01))
             try:
                 os.kill(pid, sig)
             except ProcessLookupError:
@@ -134,6 +154,7 @@ def forked_kills(kills: int, seed: int, source: Path) -> dict:
         return {
             "kills": kills,
             "write_seconds": round(whole, 3),
+            "write_and_switch_seconds": round(switching, 3),
             "outcomes": outcomes,
             "kills_after_which_the_new_set_was_in_place": switched,
             "kills_leaving_staging_until_next_build": staging_seen,
