@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import os
@@ -124,7 +125,19 @@ endpoint_option = click.option(
 )
 
 
-@click.group()
+class _Commands(click.Group):
+    """A mistyped command is answered with the nearest command names."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            if close:
+                ctx.fail(f"No such command '{name}'. Did you mean {' or '.join(repr(c) for c in close)}?")
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="permanence-kg")
 def cli() -> None:
     """An evidence-backed knowledge graph of five English councils' permanence guidance."""
@@ -325,18 +338,28 @@ def query(
 
 
 @cli.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("--query", "query_text", metavar="TEXT", help="The query itself, instead of SOURCE.")
 @_engine_options
 @output_options()
 @user_errors
 def sparql(
-    source: Any, engine: str, timeout: float, limit: int, data: Path | None, fmt: str, output: Path | None
+    source: Any,
+    query_text: str | None,
+    engine: str,
+    timeout: float,
+    limit: int,
+    data: Path | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
-    """Run an ad-hoc read-only SPARQL query from SOURCE (a file, or - for standard input).
+    """Run an ad-hoc read-only SPARQL query from SOURCE (file or - for stdin) or --query.
 
     The standard prefixes (pk, opt, ord, council, concept, rdfs, skos, oa, ...) are predeclared."""
+    if (source is None) == (query_text is None):
+        raise KGError("give the query one way: a FILE, - for standard input, or --query TEXT")
     try:
-        text = source.read()
+        text = query_text if query_text is not None else source.read()
     except UnicodeDecodeError as exc:
         raise KGError(
             f"the query in {source.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8"
