@@ -45,7 +45,7 @@ from .model import TIME_UNITS
 from .extract.passages import search_form
 from .ontology import ontology
 from .store import nquads_path
-from .vocab import PK, PREFIXES, SPARQL_PREFIXES, XSD
+from .vocab import PK, SPARQL_PREFIXES, XSD
 
 # queries/ at the top level; kg/library links to it so an installed wheel carries the library.
 QUERIES_DIR = Path(__file__).resolve().parent / "library"
@@ -443,6 +443,10 @@ def check_local(text: str) -> None:
     accept as a query is refused, as an update if it parses as one."""
     if len(text) > MAX_QUERY_CHARS:
         raise KGError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KGError("the query is not valid UTF-8 text") from None
     text = text.lstrip("\ufeff")
     try:
         with engines.RDFLIB_PARSER_LOCK:
@@ -527,10 +531,7 @@ def _named_graphs(key: GraphKey) -> str:
         return ""
     if status != "ok":
         return ""
-    names = []
-    for (iri,) in payload[1]:
-        short = next((f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns)), f"<{iri}>")
-        names.append(short)
+    names = [f"<{iri}>" for (iri,) in payload[1]]
     return "named graphs: " + ", ".join(names) if names else "the graph has no named graphs"
 
 
@@ -559,6 +560,7 @@ def execute(
     trusted queries only. ``check`` is kept for callers; every query is checked."""
     check_read_only(text)
     if timeout is not None:
+        query_process.server()  # started now, it imports and loads while this process parses
         timeout = _number(timeout, "time limit")
         if timeout <= 0:
             raise KGError(f"time limit must be positive, not {timeout:g} s")
@@ -577,6 +579,11 @@ def execute(
         graphs = _named_graphs(key)
         raise KGError(f"{exc}" + (f" ({graphs})" if graphs else "")) from None
     terms = {k: (v if isinstance(v, Term) else Term(str(v))) for k, v in (bindings or {}).items()}
+    for variable, term in terms.items():
+        try:
+            term.value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise KGError(f"parameter {variable.lstrip('_')} is not valid UTF-8 text") from None
     job: query_process.Job = (text.lstrip("\ufeff"), terms, limit)
     if timeout is None:
         status, payload = query_process.answer(_load(key), job)
@@ -592,8 +599,8 @@ def execute(
             status = "memory"
     if status == "memory":
         raise KGError(
-            f"query stopped: memory limit of {memory} MiB reached (narrow the query, or raise the "
-            "limit with --memory, or memory= in Python)"
+            f"query stopped: memory limit of {memory} MiB reached (narrow the query: ORDER BY, "
+            "DISTINCT and GROUP BY hold every row they read)"
         )
     if status == "error":
         raise KGError(*payload)
