@@ -1,10 +1,11 @@
 """A synthetic graph N times the size of the built one, for measuring queries at scale.
 
 Each of the five councils is copied N - 1 times under a new council id (``medway-copy2``, ...):
-its whole named graph (statements, evidence, durations) with every council and statement IRI
-rewritten, plus the council's own description (type, id, label, document) from the ontology and
-provenance graphs. The copies quote the same source documents. Ontology, provenance and
-divergences are not copied: they describe the law, the documents and the five real councils.
+its whole named graph (statements, evidence, durations, passages) with every council, statement,
+passage and document IRI rewritten, plus the descriptions of the council and of its document
+(type, id, label, file) from the ontology and provenance graphs. Each copy has a document of its
+own, as every real council does, with the same text and file. Ontology, law, claims and
+divergences are not copied: they describe the law and the five real councils.
 The result is a real graph with N times as many council statements, not the same triples
 repeated (a repeated triple would be stored once).
 
@@ -23,6 +24,10 @@ from kg.vocab import ID, PK
 
 COUNCIL = ID + "council/"
 STATEMENT = ID + "statement/"
+# IRIs minted per council ("statement/medway/...", "document/medway"): each copy gets its own.
+PER_COUNCIL = [ID + kind + "/" for kind in ("statement", "passage", "document")]
+PASSAGE = ID + "passage/"
+DOCUMENT = ID + "document/"
 COUNCIL_GRAPH = ID + "graph/council/"
 COUNCIL_ID = ox.NamedNode(PK + "councilId")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -32,15 +37,16 @@ def _renamer(council: str, copy: str):
     renamed = {
         COUNCIL + council: COUNCIL + copy,
         COUNCIL_GRAPH + council: COUNCIL_GRAPH + copy,
+        DOCUMENT + council: DOCUMENT + copy,
     }
-    statements = f"{STATEMENT}{council}/"
 
     def rename(term):
         if isinstance(term, ox.NamedNode):
             if term.value in renamed:
                 return ox.NamedNode(renamed[term.value])
-            if term.value.startswith(statements):
-                return ox.NamedNode(f"{STATEMENT}{copy}/{term.value[len(statements):]}")
+            for base in PER_COUNCIL:
+                if term.value == base + council or term.value.startswith(f"{base}{council}/"):
+                    return ox.NamedNode(f"{base}{copy}{term.value[len(base) + len(council):]}")
         if isinstance(term, ox.BlankNode):
             return ox.BlankNode(f"{term.value}-{copy}")
         return term
@@ -58,6 +64,8 @@ def scaled_quads(quads: list[ox.Quad], factor: int) -> list[ox.Quad]:
             graphs.setdefault(graph.value[len(COUNCIL_GRAPH) :], []).append(quad)
         elif isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(COUNCIL):
             about.setdefault(quad.subject.value[len(COUNCIL) :], []).append(quad)
+        elif isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(DOCUMENT):
+            about.setdefault(quad.subject.value[len(DOCUMENT) :].split("/")[0], []).append(quad)
     out = list(quads)
     for k in range(2, factor + 1):
         for council in sorted(graphs):
