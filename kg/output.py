@@ -7,8 +7,11 @@ import csv
 import io
 import json
 import os
+import shutil
 import stat
+import sys
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,7 +22,33 @@ from .errors import KGError
 FORMATS = ("table", "csv", "tsv", "json", "md")
 
 
-def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
+def column_widths(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int) -> list[int | None]:
+    """Widths that fit a table into ``width`` characters: narrow columns keep their width, the
+    widest share what is left (none below 4). None where a column needs no wrapping."""
+    natural = [
+        max([len(str(c))] + [len(line) for row in rows for line in str(row[i] or "").splitlines() or [""]])
+        for i, c in enumerate(columns)
+    ]
+    # tabulate's "simple" format puts two spaces between columns and pads each header by two.
+    gaps = 2 * (len(columns) - 1) + 2 * len(columns)
+    if sum(natural) + gaps <= width:
+        return [None] * len(columns)
+    left = max(width - gaps, 4 * len(columns))
+    allowed = list(natural)
+    for n, i in enumerate(sorted(range(len(columns)), key=lambda i: natural[i])):
+        share = max(left // (len(columns) - n), 4)
+        allowed[i] = min(natural[i], share)
+        left -= allowed[i]
+    return [a if a < w else None for a, w in zip(allowed, natural)]
+
+
+def render(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", width: int | None = None
+) -> str:
+    """Rows in a format. A table printed to a terminal is wrapped to the terminal's width (``width``
+    overrides it); other formats are never wrapped."""
+    if fmt == "table" and width is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
     if fmt == "json":
         return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=2) + "\n"
     if fmt in ("csv", "tsv"):
@@ -28,11 +57,18 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "ta
         writer.writerow(columns)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
         return buf.getvalue()
+    cells = [["" if v is None else v for v in row] for row in rows]
+    wrap = column_widths(columns, cells, width) if fmt == "table" and width and columns else None
+    headers = list(columns)
+    if wrap and any(wrap):
+        # Headers wrap too (tabulate wraps only the cells), breaking inside a long name if need be.
+        headers = [h if w is None else "\n".join(textwrap.wrap(h, w)) for h, w in zip(headers, wrap)]
     table = tabulate(
-        [["" if v is None else v for v in row] for row in rows],
-        headers=list(columns),
+        [[str(v) for v in row] for row in cells] if wrap and any(wrap) else cells,
+        headers=headers,
         tablefmt="pipe" if fmt == "md" else "simple",
         disable_numparse=True,
+        maxcolwidths=wrap if wrap and any(wrap) else None,
     )
     return table + "\n"
 
