@@ -591,6 +591,11 @@ def _clip(text: str, width: int) -> str:
     "--child-in-care", is_flag=True, help="The child is in the care of a local authority (a care order)."
 )
 @click.option(
+    "--looked-after",
+    is_flag=True,
+    help="The child is looked after without a care order (accommodated under section 20).",
+)
+@click.option(
     "--in-force",
     "in_force",
     multiple=True,
@@ -607,6 +612,7 @@ def can_apply_command(
     lived_with: str | None,
     consents: tuple[str, ...],
     child_in_care: bool,
+    looked_after: bool,
     in_force: tuple[str, ...],
     council: str | None,
     data: Path | None,
@@ -624,6 +630,7 @@ def can_apply_command(
         lived_with=lived_with,
         consent=consents,
         child_in_care=child_in_care,
+        looked_after=looked_after,
         in_force=in_force,
         council=council,
         data=str(data) if data else None,

@@ -12,6 +12,8 @@ column, from the Children Act 1989 ss.10 and 14A. Readings worth knowing:
 - Medway's CAO list names "a parent or guardian" (no special guardian) and no relative route.
 - "Anyone who has the consent of all those with Parental Responsibility" (SGO lists) carries no "in
   any other case", unlike s.10(5)(c)(iii): with the child in care, the councils' route stays open.
+- Medway's CAO consent route needs the child "Looked After"; North Somerset's and the law's, "in the
+  care of a local authority": a child accommodated under section 20 is the one but not the other.
 - Medway's "Although a parent requires leave to apply for a CAO" sits in the disadvantages of
   special guardianship: it holds while a special guardianship order is in force.
 - The documents name the child where they include the child; "any person" is not read as the child.
@@ -98,6 +100,17 @@ SCENARIOS = [
             child_in_care=True,
         ),
         ("with-consent", "with-consent", "not-stated", "with-consent"),
+    ),
+    (
+        "relative-8m-cao-la-consent-accommodated",
+        dict(
+            order=CAO,
+            relationship="relative",
+            lived_with="8m",
+            consent=["local-authority"],
+            looked_after=True,
+        ),
+        ("with-leave", "with-consent", "not-stated", "with-leave"),
     ),
     (
         "relative-14m-cao",

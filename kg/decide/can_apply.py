@@ -121,6 +121,7 @@ class Case:
     lived_months: float | None
     consents: frozenset[str]  # consent concept ids
     child_in_care: bool
+    looked_after: bool  # in care, or accommodated under section 20
     in_force: frozenset[str]  # orders in force, including those the case implies
 
     @property
@@ -171,11 +172,10 @@ def _conditions(row: dict[str, Any], case: Case) -> list[str]:
                 f"not {_words(case.lived_months)}"
             )
     for status in _split(row["child_status"]):
-        if status in ("in-care", "looked-after") and not case.child_in_care:
-            unmet.append(
-                "applies only where the child is in care"
-                + (" (looked after)" if status == "looked-after" else "")
-            )
+        if status == "in-care" and not case.child_in_care:
+            unmet.append("applies only where the child is in the care of a local authority")
+        if status == "looked-after" and not case.looked_after:
+            unmet.append("applies only where the child is looked after")
         if status == "other-case" and (case.child_in_care or "child-arrangements-order" in case.in_force):
             unmet.append(
                 "applies only in any other case (the child not in care, no child arrangements order)"
@@ -246,6 +246,7 @@ def make_case(
     consent: Iterable[str] = (),
     child_in_care: bool = False,
     in_force: Iterable[str] = (),
+    looked_after: bool = False,
 ) -> Case:
     _choose("order", order, vocab.orders)
     _choose("relationship", relationship, vocab.relationships)
@@ -265,6 +266,7 @@ def make_case(
         lived_months=months,
         consents=consents,
         child_in_care=child_in_care,
+        looked_after=looked_after or child_in_care,
         in_force=frozenset(forced),
     )
 
@@ -295,20 +297,24 @@ def can_apply(
     in_force: Iterable[str] = (),
     council: str | None = None,
     data: str | None = None,
+    looked_after: bool = False,
 ) -> list[dict[str, Any]]:
     """One row per council (or just ``council``), then our reading of the law (``council: law``).
 
     ``lived_with`` is how long the child has lived with the person, up to now ('8m', '3y', or months);
     ``consent`` holds ids from ``vocabulary().consents`` (local-authority, everyone-with-pr,
     cao-holders); ``in_force`` names orders in force (a care order is in force when the child is in
-    care). Each row: council, council_label, answer, quotes (the deciding statements: quote, start,
-    end, section, route; for the law, our wording and its legislation.gov.uk citations), unmet (the
+    care); ``looked_after`` says the child is looked after without being in care (accommodated under
+    section 20); a child in care is looked after too.
+
+    Each row: council, council_label, answer, quotes (the deciding statements: quote, start, end,
+    section, route; for the law, our wording and its legislation.gov.uk citations), unmet (the
     statements naming the person whose conditions the case does not meet), basis, disagrees_with
     (councils giving another stated answer), matches_law, citations, ours, notice."""
     vocab = vocabulary(data)
     if council is not None:
         _choose("council", council, vocab.councils)
-    case = make_case(vocab, order, relationship, lived_with, consent, child_in_care, in_force)
+    case = make_case(vocab, order, relationship, lived_with, consent, child_in_care, in_force, looked_after)
     result = queries.run("applicant-conditions", data=data, order=order, council="")
     criteria = [dict(zip(result.columns, row)) for row in result.rows]
     order_label = vocab.orders[order].lower()
