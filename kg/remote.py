@@ -65,8 +65,8 @@ def _sparql_term(term: Term) -> str:
 
 def bind(text: str, bindings: dict[str, Term]) -> str:
     """The query with each bound variable replaced by its value, as the embedded engines bind it.
-    Where a bare value is not allowed it is wrapped: ``(value AS ?_x)`` in a SELECT projection (so
-    the columns stay the same) and ``(value)`` in GROUP BY and ORDER BY."""
+    Where a bare value is not allowed it is wrapped: ``(value AS ?_x)`` in the outer SELECT's
+    projection (so the columns stay the same) and ``(value)`` in GROUP BY and ORDER BY."""
     if not bindings:
         return text
     values = {name: _sparql_term(term) for name, term in bindings.items()}
@@ -100,7 +100,9 @@ def bind(text: str, bindings: dict[str, Term]) -> str:
             value = values[token[1:]]
             out.append(text[last : m.start()])
             if projection == depth:
-                out.append(f"({value} AS {token})")
+                # Only the outer SELECT shows the value; in a sub-SELECT the variable is dropped, since
+                # "(value AS ?_x)" there would put ?_x in scope where another projection names it.
+                out.append(f"({value} AS {token})" if depth == 0 else "")
             elif ordering == depth:
                 out.append(f"({value})")
             else:

@@ -7,8 +7,9 @@ parameters, grlc-style), and ``/`` (a page saying how to use it). Starlette on u
 Queries run in pre-started query processes that each hold the graph, never in the server process:
 Oxigraph cannot be interrupted from Python, but a process can be killed, so a query past the time
 limit is stopped (503) and its process replaced. Each process also enforces its own deadline (a
-kernel timer whose default action ends it), has a memory cap, and dies with the server. The
-processes come from a fork server, so none is forked from the threaded server process.
+kernel timer whose default action ends it), has a memory cap, and ends within a second of the
+server (a watchdog thread; the kernel timer if a query holds the interpreter). The processes come
+from a fork server, so none is forked from the threaded server process.
 
 Results are serialized by Oxigraph inside the query process, in the format the client asked for:
 SPARQL results JSON, XML, CSV, TSV; Turtle, N-Triples or JSON-LD for CONSTRUCT and DESCRIBE. The
@@ -30,9 +31,12 @@ import contextlib
 import ctypes
 import html
 import multiprocessing
+import os
 import resource
 import signal
 import socket
+import threading
+import time
 import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -187,9 +191,24 @@ def _cap_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_main(conn: Any, data: str, memory_mb: int) -> None:
+def _watch_server(server: int) -> None:
+    """End this process soon after the server is gone, even while it loads the graph or answers.
+    (Its parent is the fork server, which itself waits for its children, so PR_SET_PDEATHSIG
+    alone would not do.)"""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(server, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
+def worker_main(conn: Any, data: str, memory_mb: int, server: int) -> None:
     """A query process: load the graph, then answer jobs until the server goes away."""
     _die_with_parent()
+    threading.Thread(target=_watch_server, args=(server,), daemon=True).start()
     # A query that outlives its deadline is ended by the kernel (SIGALRM's default action), even if
     # the server that would kill it is gone.
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -220,7 +239,9 @@ class Stopped(Exception):
 class QueryProcess:
     def __init__(self, context: Any, data: str, memory_mb: int) -> None:
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child_end, data, memory_mb), daemon=True)
+        self.process = context.Process(
+            target=worker_main, args=(child_end, data, memory_mb, os.getpid()), daemon=True
+        )
         self.process.start()
         child_end.close()
 

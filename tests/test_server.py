@@ -380,3 +380,44 @@ def test_serve_refuses_a_busy_port_or_a_missing_graph_in_one_line(data_dir: Path
     assert result.exit_code == 1 and "--port" in result.output and "Traceback" not in result.output
     missing = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path)])
     assert missing.exit_code == 1 and "permanence-kg build" in missing.output
+
+
+def _query_processes() -> set[int]:
+    """The endpoint's fork server and query processes (their command line names kg.server)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"multiprocessing.forkserver" in command and b"kg.server" in command:
+                found.add(int(entry.name))
+    return found
+
+
+def test_killing_the_server_leaves_no_query_process(data_dir: Path) -> None:
+    before = _query_processes()
+    live = serve(data_dir, "--timeout", str(TIME_LIMIT), "--workers", "1").start()
+    try:
+        busy = threading.Thread(target=lambda: _swallow(lambda: ask(live, fresh(RUNAWAY))))
+        busy.start()
+        time.sleep(0.5)
+        ours = _query_processes() - before
+        assert ours  # the fork server and the query processes
+        assert live.process is not None
+        live.kill()  # SIGKILL: no shutdown code runs
+        deadline = time.monotonic() + TIME_LIMIT + 5
+        while (ours & _query_processes()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not ours & _query_processes()
+        busy.join(30)
+    finally:
+        live.stop()
+
+
+def _swallow(call: Any) -> None:
+    try:
+        call()
+    except httpx.HTTPError:
+        pass
