@@ -201,10 +201,15 @@ def test_compare_json_members_carry_quotes_at_their_offsets(data_dir):
     assert result.exit_code == 0, result.output
     listed = json.loads(result.stdout)
     assert listed
+    links = queries.run("app-option-orders", data=str(data_dir)).records()
+    linked = {"special-guardianship-order"} | {
+        r["option"] for r in links if r["order"] == "special-guardianship-order"
+    }
     for claim in listed:
         assert {"claim", "kind", "subject", "members", "status", "stated_by", "silent"} <= set(claim)
         assert claim["notice"] == NOTICE
-        assert claim["subject"] == "special-guardianship-order"
+        # The order and the options it secures in law are asked about together.
+        assert claim["subject"] in linked
         for m in claim["members"]:
             assert sources[m["council"]].text[m["start"] : m["end"]] == m["quote"]
         silent = {s["council"] for s in claim["silent"]}
@@ -243,3 +248,13 @@ def test_silence_says_why_and_agrees_with_the_councils_statements(data_dir, extr
             assert spoke == ("says other things" in silent["why"]), (claim["claim"], silent)
             reasons.add(silent["why"])
     assert reasons
+
+
+def test_an_option_is_compared_with_the_orders_that_secure_it(data_dir):
+    by_option = compare(["medway", "north-somerset"], subject="special-guardianship", data=str(data_dir))
+    by_order = compare(["medway", "north-somerset"], subject="special-guardianship-order", data=str(data_dir))
+    subjects = {c["subject"] for c in by_option.claims}
+    assert subjects == {"special-guardianship", "special-guardianship-order"}
+    # An order may secure several options (special guardianship, kinship): asking by the order
+    # brings them all.
+    assert {c["claim"] for c in by_option.claims} <= {c["claim"] for c in by_order.claims}

@@ -127,10 +127,16 @@ def compare(
         )
     if kind and kind not in ALIGNED_KINDS:
         raise KGError(f"unknown kind '{kind}' for compare: expected one of {', '.join(ALIGNED_KINDS)}")
-    rows = library("claim-members", data=data, kind=kind or "", subject=subject or "").records()
+    # An option and the orders the law secures it by (ours, pk:securedBy) are asked about together:
+    # what councils say of special guardianship is said partly of the special guardianship order.
+    wanted = {subject} if subject else set()
+    for link in library("app-option-orders", data=data).records():
+        if subject and link["order"] and subject in (link["option"], link["order"]):
+            wanted |= {link["option"], link["order"]}
+    rows = library("claim-members", data=data, kind=kind or "", subject="").records()
     grouped: dict[str, dict[str, Any]] = {}
     for row in rows:
-        if row["council"] not in chosen:
+        if row["council"] not in chosen or (wanted and row["subject"] not in wanted):
             continue
         claim = grouped.setdefault(
             row["claim"],
@@ -153,7 +159,7 @@ def compare(
             }
         )
     order = {c: i for i, c in enumerate(chosen)}
-    silence = _Silence(kind, subject, data)
+    silence = _Silence(kind, None, data)
     claims = []
     for claim in grouped.values():
         claim["members"].sort(key=lambda m: (order[m["council"]], m["start"]))
