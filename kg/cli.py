@@ -465,7 +465,12 @@ def _with_notice(notice: str, tables: list[tuple[str, list[str], list[list[Any]]
     metavar="A,B[,...]",
     help="Councils to compare, comma-separated (e.g. north-somerset,medway).",
 )
-@click.option("--subject", metavar="OPTION_OR_ORDER", help="Only claims about this option or order.")
+@click.option(
+    "--subject",
+    metavar="OPTION_OR_ORDER",
+    help="Only claims about this option or order, with the orders that secure the option in law (or the "
+    "options the order secures).",
+)
 @click.option("--kind", metavar="KIND", help=f"Only claims of this kind: {', '.join(ALIGNED_KINDS)}.")
 @data_option
 @endpoint_option
