@@ -123,6 +123,7 @@ class Case:
     child_in_care: bool
     looked_after: bool  # in care, or accommodated under section 20
     in_force: frozenset[str]  # orders in force, including those the case implies
+    consent_ids: tuple[tuple[str, str], ...] = ()  # consent concept id -> the id users type
 
     @property
     def specific(self) -> frozenset[str]:
@@ -213,7 +214,7 @@ def read(row: dict[str, Any], case: Case) -> Reading | None:
         )
         return reading
     reading.unmet = unmet + (
-        [f"needs the consent of: {', '.join(missing_consent)}"]
+        [f"needs the consent of: {', '.join(dict(case.consent_ids).get(c, c) for c in missing_consent)}"]
         if "with-consent" in routes and missing_consent
         else []
     )
@@ -268,6 +269,7 @@ def make_case(
         child_in_care=child_in_care,
         looked_after=looked_after or child_in_care,
         in_force=frozenset(forced),
+        consent_ids=tuple(sorted((cid, typed) for typed, cid in vocab.consents.items())),
     )
 
 
