@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -54,8 +55,9 @@ def _renamer(council: str, copy: str):
     return rename
 
 
-def scaled_quads(quads: list[ox.Quad], factor: int) -> list[ox.Quad]:
-    """The quads plus ``factor - 1`` renamed copies of every council."""
+def scaled_quads(quads: list[ox.Quad], factor: int) -> Iterator[ox.Quad]:
+    """The quads, then ``factor - 1`` renamed copies of every council, one at a time (300x is
+    ten million quads: streamed, never held in a list)."""
     graphs: dict[str, list[ox.Quad]] = {}
     about: dict[str, list[ox.Quad]] = {}
     for quad in quads:
@@ -66,7 +68,7 @@ def scaled_quads(quads: list[ox.Quad], factor: int) -> list[ox.Quad]:
             about.setdefault(quad.subject.value[len(COUNCIL) :], []).append(quad)
         elif isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(DOCUMENT):
             about.setdefault(quad.subject.value[len(DOCUMENT) :].split("/")[0], []).append(quad)
-    out = list(quads)
+    yield from quads
     for k in range(2, factor + 1):
         for council in sorted(graphs):
             copy = f"{council}-copy{k}"
@@ -77,8 +79,7 @@ def scaled_quads(quads: list[ox.Quad], factor: int) -> list[ox.Quad]:
                     obj = ox.Literal(copy)
                 elif q.predicate == LABEL and isinstance(obj, ox.Literal):
                     obj = ox.Literal(f"{obj.value} (copy {k})", language=obj.language)
-                out.append(ox.Quad(rename(q.subject), q.predicate, obj, rename(q.graph_name)))
-    return out
+                yield ox.Quad(rename(q.subject), q.predicate, obj, rename(q.graph_name))
 
 
 def scaled_copy(data: str | Path | None, factor: int, target: Path) -> Path:
