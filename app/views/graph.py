@@ -182,14 +182,9 @@ with picture:
         elements,
         stylesheet,
         height="640px",
-        # Rings around the centre by distance: the same picture every time, unlike a force layout.
-        layout={
-            "name": "breadthfirst",
-            "roots": "#n0",
-            "circle": True,
-            "spacingFactor": 1.1,
-            "animate": False,
-        },
+        # Rings by number of links, so the centre (linked to all it shows) sits in the middle; the
+        # same picture every time, unlike a force layout.
+        layout={"name": "concentric", "minNodeSpacing": 12, "animate": False},
         selection_type="single",
         key=f"graph-{centre}-{depth}-{len(keep)}",
     )
