@@ -2,8 +2,9 @@
 
 The pairs below were picked by an independent checker from the advantage, disadvantage and applicant
 lists of the two documents (north-somerset.txt lines 87-96, 104-124, 139-178; medway.txt lines 63-85,
-94-113, 117-126, 132-140), not from tests/fixtures/claim_pairs.yaml. Each is found in the source by its words, so
-the test knows nothing of the tool's offsets. The near-misses share words but differ in kind or subject.
+94-113, 117-126, 132-140), not from tests/fixtures/claim_pairs.yaml. Each is found in the source by its
+words, so the test knows nothing of the tool's offsets. The near-misses share words but differ in kind
+or subject.
 """
 
 from __future__ import annotations
