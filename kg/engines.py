@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
-import rdflib
-from pyparsing import ParseException
-from rdflib.plugins.sparql import prepareQuery
 
 from .errors import KGError
 from .store import Checked, load_store
 from .vocab import SPARQL_PREFIXES
+
+if TYPE_CHECKING:  # rdflib is imported when an rdflib graph or term is met: it takes most of start-up
+    import rdflib
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
@@ -89,7 +89,13 @@ def _python(term: Any) -> Any:
                 return int(term.value)
             except ValueError:
                 return term.value  # ill-formed: rdflib gives its lexical form too
+        import rdflib
+
         term = rdflib.Literal(term.value, datatype=datatype)
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term.value
+    import rdflib
+
     if isinstance(term, rdflib.Literal):
         value = term.toPython()
         if isinstance(value, bool):
@@ -99,8 +105,6 @@ def _python(term: Any) -> Any:
         if isinstance(value, (Decimal, float)):
             return float(value)
         return str(term)
-    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
-        return term.value
     return str(term)
 
 
@@ -141,6 +145,8 @@ class OxigraphEngine:
 
 class RdflibEngine:
     def __init__(self, data: str | Path | None = None) -> None:
+        import rdflib
+
         checked = Checked(data)
         self.dataset = rdflib.Dataset(default_union=True)
         try:
@@ -157,11 +163,16 @@ class RdflibEngine:
 
     @staticmethod
     def _term(term: Term) -> rdflib.term.Identifier:
+        import rdflib
+
         if term.iri:
             return rdflib.URIRef(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype) if term.datatype else None)
 
     def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql import prepareQuery
+
         init = {k: self._term(v) for k, v in bindings.items()}
         try:
             with RDFLIB_PARSER_LOCK:

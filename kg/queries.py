@@ -34,9 +34,6 @@ from typing import Any, Callable, Iterator
 
 import pyoxigraph as ox
 import yaml
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql import parser as rdflib_parser
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from . import engines, query_process
 from .engines import Term
@@ -342,7 +339,20 @@ def library(directory: Path = QUERIES_DIR) -> dict[str, Query]:
     return {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
 
 
+@lru_cache(maxsize=None)
+def _one(name: str) -> Query | None:
+    """A library query read on its own: a command running one query need not parse all of them."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        return None
+    path = QUERIES_DIR / f"{name}.rq"
+    return parse_query_file(path) if path.is_file() else None
+
+
 def get(name: str) -> Query:
+    if library.cache_info().currsize == 0:
+        query = _one(name)
+        if query is not None:
+            return query
     queries = library()
     if name not in queries:
         close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.6)
@@ -410,6 +420,9 @@ def check_read_only(text: str) -> None:
 
 def _forms(node: Any) -> Iterator[str]:
     """The names of the grammar rules in an rdflib parse tree (ServiceGraphPattern, ...)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node.name
         children: Any = node.values()
@@ -448,6 +461,10 @@ def check_local(text: str) -> None:
     except UnicodeEncodeError:
         raise KGError("the query is not valid UTF-8 text") from None
     text = text.lstrip("\ufeff")
+    # rdflib's parser is imported here, not with the module: commands that run no query start faster.
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import parser as rdflib_parser
+
     try:
         with engines.RDFLIB_PARSER_LOCK:
             tree = rdflib_parser.parseQuery(SPARQL_PREFIXES + text)
