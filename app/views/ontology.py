@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ontology_docs
 import ui
@@ -141,4 +140,4 @@ else:
         "served by this app."
     )
     st.download_button("Download the HTML", page, ontology_docs.NAME, "text/html", key="download-docs")
-    components.html(page, height=900, scrolling=True)
+    st.iframe(out, height=900)
