@@ -370,7 +370,6 @@ def cited(
 ) -> None:
     """A council's own words in full, who says them, where, and a link to them in the document."""
     place = container or st
-    place.markdown(f"> {escape(quote_text)}")
     where = [council_name(council)] if (council and name_council) else []
     if isinstance(section, str) and section:
         where.append(f"§ {escape(section)}")
@@ -379,8 +378,9 @@ def cited(
     link = source_link(council, start, end)
     if link:
         where.append(link)
-    if where:
-        place.caption(" · ".join(where))
+    # One element, not two: pages show hundreds of quotes, and each element costs the browser time.
+    said = f"> {escape(quote_text)}"
+    place.markdown(said + (f"\n\n:gray[:small[{' · '.join(where)}]]" if where else ""))
 
 
 # --- Entities of the graph, by IRI -------------------------------------------------------------
