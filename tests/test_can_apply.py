@@ -16,7 +16,9 @@ column, from the Children Act 1989 ss.10 and 14A. Readings worth knowing:
   care of a local authority": a child accommodated under section 20 is the one but not the other.
 - Medway's "Although a parent requires leave to apply for a CAO" sits in the disadvantages of
   special guardianship: it holds while a special guardianship order is in force.
-- The documents name the child where they include the child; "any person" is not read as the child.
+- A leave route open to everyone outside a council's list takes the child in (North Somerset line 139
+  "any person who is not automatically entitled ... may seek leave"; Medway line 102 "including the
+  child"); "any person ... who has the consent of" is not read as the child.
 """
 
 from __future__ import annotations
@@ -46,7 +48,21 @@ SCENARIOS = [
     (
         "la-foster-carer-8m-sgo",
         dict(order=SGO, relationship="local-authority-foster-carer", lived_with="8m"),
-        ("with-leave", "with-leave", "not-stated", "with-leave"),
+        # The law was with-leave here, wrongly: s.14A(4) applies s.9(3), so a local authority foster
+        # parent under a year (not a relative) may not seek leave without the authority's consent.
+        ("with-leave", "with-leave", "not-stated", "with-consent"),
+    ),
+    (
+        "la-foster-carer-8m-cao-la-consent-accommodated",
+        dict(
+            order=CAO,
+            relationship="local-authority-foster-carer",
+            lived_with="8m",
+            consent=["local-authority"],
+            looked_after=True,
+        ),
+        # with the authority's consent s.9(3) no longer bars leave, but s.10(5)(c)(ii) needs a child in care
+        ("with-leave", "with-consent", "not-stated", "with-leave"),
     ),
     (
         "la-foster-carer-8m-sgo-la-consent-in-care",
@@ -150,7 +166,9 @@ SCENARIOS = [
     (
         "child-cao",
         dict(order=CAO, relationship="child"),
-        ("not-stated", "with-leave", "not-stated", "with-leave"),
+        # North Somerset was not-stated here, wrongly: its line 139 "any person who is not automatically
+        # entitled to apply for a Child Arrangements Order may seek leave of the court" includes the child.
+        ("with-leave", "with-leave", "not-stated", "with-leave"),
     ),
     (
         "special-guardian-cao",

@@ -161,7 +161,10 @@ SCENARIOS: list[tuple[str, list[str], dict[str, str | None]]] = [
             "north-somerset": LEAVE,  # one year not reached (NS 105); NS 110 leave route
             "medway": LEAVE,  # Medway 65 not met; Medway 69 leave route
             "dorset": SILENT,  # Dorset 268 not met; no leave route in Dorset 265-274
-            "law": LEAVE,  # s.14A(5)(d) not met; s.14A(3)(b)
+            # s.14A(5)(d) not met; leave under s.14A(3)(b) is restricted by s.9(3), applied by s.14A(4): a
+            # local authority foster parent under a year, not a relative, needs the authority's consent to
+            # seek it. Corrected from LEAVE, which overlooked s.14A(4).
+            "law": CONSENT,
         },
     ),
     (
@@ -224,7 +227,7 @@ SCENARIOS: list[tuple[str, list[str], dict[str, str | None]]] = [
             "dorset": SILENT,  # Dorset 284-289: no item met, no leave route
             # s.9(3): a local authority foster parent (now or in the last six months) may not seek leave
             # without the authority's consent (not a relative, under a year); with it, s.10(5)(c)(ii) applies.
-            # The tool answers with-leave (s.10(1), (2) only): kept, see notes/can-apply-disagreements.md
+            # (The tool once answered with-leave, from s.10(1), (2) only: notes/can-apply-disagreements.md)
             "law": CONSENT,
         },
     ),
@@ -356,8 +359,8 @@ SCENARIOS: list[tuple[str, list[str], dict[str, str | None]]] = [
         ["--order", CAO, "--relationship", "child"],
         {
             # NS 139: "any person who is not automatically entitled ... may seek leave": the child is a person
-            # (s.10(8) treats the child's own application as one for leave). The tool answers not-stated
-            # because NS does not name the child: kept, see notes/can-apply-disagreements.md
+            # (s.10(8) treats the child's own application as one for leave). (The tool once answered
+            # not-stated because NS does not name the child; see notes/can-apply-disagreements.md)
             "north-somerset": LEAVE,
             "medway": LEAVE,  # Medway 102: "Anyone else who wishes to apply, including the child, must ..."
             "dorset": SILENT,  # Dorset 284-289 names no route for the child

@@ -11,13 +11,23 @@ person, whose consent they have, whether the child is in care and which orders a
 How a case is read (the same for every council and for the law):
 
 - a criterion is about the person when one of its categories takes the person in; "any person" takes
-  everyone in but, as its definition says, only on a consent or leave route;
-- its conditions must all hold; consent is needed on the with-consent route only;
-- a with-leave criterion that names the person specifically (not "any person"), or that applies only
-  while an order is in force, is a requirement: the person needs leave even if otherwise entitled;
-- the answer is the first that holds of: excluded, a leave requirement (with-leave), as-of-right,
-  with-consent, with-leave; otherwise not-stated. A council whose document lists who may apply but
-  names no route for this person answers not-stated, never with-leave.
+  everyone in but, as its definition says, only on a consent or leave route (the child is taken in only
+  where a criterion carries the child's category: see ``kg/curated/applicants.yaml``);
+- its conditions must all hold; consent is needed on the with-consent route;
+- a with-leave criterion that names whose consent is needed restricts leave itself: the person may not
+  seek leave without that consent (s.9(3) Children Act 1989: a local authority foster parent the child
+  has lived with for under a year, not a relative, needs the authority's consent). Without the consent
+  the answer is ``with-consent``, the one word for what the person needs before any route opens: with
+  the child in care that consent entitles them outright (s.10(5)(c)(ii)), otherwise it lets them seek
+  leave. With the consent in hand the restriction is lifted and the other criteria decide (with-consent
+  for a child in care, with-leave otherwise);
+- a with-leave criterion that names the person specifically (not "any person") and no consent, or that
+  applies only while an order is in force, is a requirement: the person needs leave even if otherwise
+  entitled;
+- the answer is the first that holds of: excluded, a consent requirement (with-consent), a leave
+  requirement (with-leave), as-of-right, with-consent, with-leave; otherwise not-stated. A council
+  whose document lists who may apply but names no route for this person answers not-stated, never
+  with-leave.
 """
 
 from __future__ import annotations
@@ -172,6 +182,12 @@ def _conditions(row: dict[str, Any], case: Case) -> list[str]:
                 f"the child must have lived with the applicant for {_words(need)}{how}, "
                 f"not {_words(case.lived_months)}"
             )
+    if row.get("lived_under") is not None and case.lived_months is not None:
+        limit = float(row["lived_under"]) * _MONTHS[row["lived_under_unit"]]
+        if case.lived_months + 1e-9 >= limit:
+            unmet.append(
+                f"applies only while the child has lived with the applicant for under {_words(limit)}"
+            )
     for status in _split(row["child_status"]):
         if status == "in-care" and not case.child_in_care:
             unmet.append("applies only where the child is in the care of a local authority")
@@ -201,6 +217,16 @@ def read(row: dict[str, Any], case: Case) -> Reading | None:
         return reading
     unmet = _conditions(row, case)
     missing_consent = [c for c in _split(row["consents"]) if c not in case.consents]
+    if routes == ["with-leave"] and _split(row["consents"]):
+        # Leave itself needs the consent: a restriction that either binds (consent missing) or is lifted.
+        if unmet:
+            return None
+        if missing_consent:
+            reading.route, reading.requirement = "with-consent", True
+            reading.unmet = [f"needs the consent of: {_typed(case, missing_consent)} before seeking leave"]
+        else:
+            reading.route = "with-leave"
+        return reading
     for route in ("as-of-right", "with-consent", "with-leave"):
         if route not in routes:
             continue
@@ -214,7 +240,7 @@ def read(row: dict[str, Any], case: Case) -> Reading | None:
         )
         return reading
     reading.unmet = unmet + (
-        [f"needs the consent of: {', '.join(dict(case.consent_ids).get(c, c) for c in missing_consent)}"]
+        [f"needs the consent of: {_typed(case, missing_consent)}"]
         if "with-consent" in routes and missing_consent
         else []
     )
@@ -223,12 +249,17 @@ def read(row: dict[str, Any], case: Case) -> Reading | None:
     return reading
 
 
+def _typed(case: Case, consents: list[str]) -> str:
+    return ", ".join(dict(case.consent_ids).get(c, c) for c in consents)
+
+
 def decide(readings: list[Reading]) -> tuple[str, list[Reading]]:
     """The answer and the readings that decide it."""
     given = [r for r in readings if r.route]
     for answer, pick in (
         ("excluded", lambda r: r.route == "excluded"),
-        ("with-leave", lambda r: r.requirement),
+        ("with-consent", lambda r: r.requirement and r.route == "with-consent"),
+        ("with-leave", lambda r: r.requirement and r.route == "with-leave"),
         ("as-of-right", lambda r: r.route == "as-of-right"),
         ("with-consent", lambda r: r.route == "with-consent"),
         ("with-leave", lambda r: r.route == "with-leave"),
@@ -287,6 +318,8 @@ def _basis(answer: str, who: str, order: str, has_criteria: bool, deciding: list
         return f"{who} lists who may apply for a {order} but names no route for this person"
     if answer == "with-leave" and any(r.requirement for r in deciding):
         return f"{who} says this person needs the court's leave in this case"
+    if answer == "with-consent" and any(r.requirement for r in deciding):
+        return f"{who} says this person needs a consent before they may apply or seek leave"
     return f"{who}: {answer}"
 
 
