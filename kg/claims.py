@@ -14,6 +14,10 @@ How statements are aligned:
   facts (concepts such as route or applicant category, durations, ages), the Jaccard agreement of
   those facts counts for ``FACTS_WEIGHT`` of the score. Not more: many statements share one
   generic concept (an age guidance's "consider"), which alone must not make unlike words a claim.
+- Two applicant statements that both state a condition on their route (the child's status, whose
+  consent, an order in force, a residence period) and state it differently are never aligned, however
+  alike their words: "in the care of a local authority" is not "Looked After" (a child accommodated
+  under section 20 is the one but not the other), and ``can-apply`` answers them differently.
 - Pairs at or above ``THRESHOLD`` become edges of a networkx graph; two statements of one council
   are joined only at ``REPEAT_THRESHOLD`` or above (the council repeats itself).
 - Claims are grown greedily from the strongest edge down, and two groups merge only if every
@@ -63,6 +67,10 @@ REPEAT_THRESHOLD = 85.0
 FACTS_WEIGHT = 0.3
 # Structured values compared along with concepts; list position says nothing about meaning.
 _FACT_VALUES = ("livedWithFor", "withinWindow", "endedWithin", "duration", "ageBelow", "ageFrom")
+# Applicant conditions that, stated differently by two statements, make them different claims.
+_APPLICANT_KINDS = ("applicant", "applicant-exclusion")
+_CONDITION_CONCEPTS = ("childStatus", "consentOf", "orderInForce")
+_CONDITION_VALUES = ("livedWithFor", "withinWindow", "endedWithin")
 _SYNONYMS = ((re.compile(r"\blooked after\b"), "in care"), (re.compile(r"\bchild in care\b"), "in care"))
 
 
@@ -119,8 +127,27 @@ def _length(d: Duration) -> str:
     return f"{amount}{d.unit}"
 
 
+def conditions_differ(a: Statement, b: Statement) -> bool:
+    """Both applicant statements state one condition on their route, and state it differently."""
+    if a.kind not in _APPLICANT_KINDS or b.kind not in _APPLICANT_KINDS:
+        return False
+    for prop in _CONDITION_CONCEPTS:
+        in_a = {cid for p, cid in a.concepts if p == prop}
+        in_b = {cid for p, cid in b.concepts if p == prop}
+        if in_a and in_b and in_a != in_b:
+            return True
+    for key in _CONDITION_VALUES:
+        va, vb = a.values.get(key), b.values.get(key)
+        if isinstance(va, Duration) and isinstance(vb, Duration) and _length(va) != _length(vb):
+            return True
+    return False
+
+
 def similarity(a: Statement, b: Statement, normalise: _Normaliser) -> float:
-    """How nearly two statements of the same kind and subject say the same thing, 0-100."""
+    """How nearly two statements of the same kind and subject say the same thing, 0-100 (0 for applicant
+    statements whose conditions differ)."""
+    if conditions_differ(a, b):
+        return 0.0
     text = fuzz.token_set_ratio(normalise(a.text), normalise(b.text))
     fa, fb = _facts(a), _facts(b)
     if fa and fb:

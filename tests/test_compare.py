@@ -112,6 +112,35 @@ def test_a_claim_holds_two_statements_of_one_council_only_where_it_repeats_itsel
                     assert claims.similarity(a, b, normalise) >= claims.REPEAT_THRESHOLD, claim.id
 
 
+def test_applicant_statements_with_different_conditions_are_different_claims(extraction):
+    """Medway's consent route "Where the child is Looked After" and North Somerset's "where the child is in
+    the care of a local authority" share most words, but their child's status differs, so no claim holds
+    both (nor any two applicant statements stating one condition differently)."""
+    onto = ontology()
+    for claim in claims.align(extraction.statements, onto):
+        if claim.kind not in ("applicant", "applicant-exclusion"):
+            continue
+        for i, a in enumerate(claim.members):
+            for b in claim.members[i + 1 :]:
+                assert not claims.conditions_differ(a, b), claim.id
+    side = ("child-arrangements-order", "applicant")
+    looked_after = [
+        st
+        for st in extraction.statements
+        if (st.subject, st.kind) == side and ("childStatus", "looked-after") in st.concepts
+    ]
+    in_care = [
+        st
+        for st in extraction.statements
+        if (st.subject, st.kind) == side and ("childStatus", "in-care") in st.concepts
+    ]
+    assert looked_after and in_care
+    for a in looked_after:
+        for b in in_care:
+            assert claims.conditions_differ(a, b)
+            assert claims.similarity(a, b, claims._Normaliser(onto)) < claims.THRESHOLD
+
+
 def test_claims_do_not_chain(extraction):
     """Every pair within a claim is itself similar enough: no A~B~C claim without A~C."""
     onto = ontology()
