@@ -102,7 +102,8 @@ data_option = click.option(
     "--data",
     type=click.Path(path_type=Path),
     default=None,
-    help="Directory of the built graph (default: $PERMANENCE_KG_DATA or ./build).",
+    help="Directory of the built graph (default: $PERMANENCE_KG_DATA, else ./build, else the build/ of "
+    "the checkout the current directory is in or this package was installed from).",
 )
 
 

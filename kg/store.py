@@ -32,9 +32,38 @@ MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1  # raised only when a reader of the old layout would misread the new one
 
 
+PROJECT_NAME = "permanence-kg"
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout, for an editable install
+
+
+def _is_project(directory: Path) -> bool:
+    try:
+        text = (directory / "pyproject.toml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f'name = "{PROJECT_NAME}"' in text
+
+
 def data_dir(path: Path | str | None = None) -> Path:
-    """Where the built graph lives: the argument, $PERMANENCE_KG_DATA, or ./build."""
-    return Path(path or os.environ.get(DATA_ENV) or "build")
+    """Where the built graph lives: the argument, $PERMANENCE_KG_DATA, ./build if it holds a graph,
+    else the build directory of the project the current directory is in (the nearest parent holding
+    ``build/permanence.nq`` or this project's pyproject.toml), else that of the checkout this package
+    was installed from (editable install), else ./build.
+
+    So a command run from any directory of the checkout reads the checkout's build."""
+    chosen = path or os.environ.get(DATA_ENV)
+    if chosen:
+        return Path(chosen)
+    try:
+        here = Path.cwd()
+    except OSError:  # the current directory was removed
+        return Path("build")
+    for directory in (here, *here.parents):
+        if (directory / "build" / NQUADS).exists() or _is_project(directory):
+            return directory / "build" if directory != here else Path("build")
+    if _is_project(_PROJECT_ROOT):
+        return _PROJECT_ROOT / "build"
+    return Path("build")
 
 
 def nquads_path(path: Path | str | None = None) -> Path:
