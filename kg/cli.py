@@ -610,6 +610,7 @@ def _clip(text: str, width: int) -> str:
 )
 @click.option("--council", help="Only this council (the law row is always shown).")
 @data_option
+@endpoint_option
 @output_options(formats=("table", "json", "md"))
 @user_errors
 def can_apply_command(
@@ -675,6 +676,7 @@ def can_apply_command(
     "--to", "to", metavar="STATUS", help="Only the routes to this status or order, e.g. adoption-order."
 )
 @data_option
+@endpoint_option
 @output_options(formats=("table", "json", "md"))
 @user_errors
 def routes_command(

@@ -83,8 +83,13 @@ class Vocabulary:
     child_statuses: dict[str, str]  # child-status id -> label
 
 
-@lru_cache(maxsize=8)
 def vocabulary(data: str | None = None) -> Vocabulary:
+    # Cached per endpoint too: with --endpoint the remote store, not the local build, is the graph.
+    return _vocabulary(data, queries.current_endpoint())
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(data: str | None, endpoint: str | None) -> Vocabulary:
     # One round trip: the query process is the slow part of a first call.
     rows = queries.sparql(
         """SELECT ?what ?id ?value WHERE {
