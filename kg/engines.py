@@ -56,7 +56,27 @@ def _more(limit: int | None) -> int | None:
 
 def syntax_error(line: int, column: int, message: str) -> KGError:
     line -= _PREFIX_LINES  # the standard prefixes are prepended to every query
-    return KGError(f"SPARQL syntax error at line {line}, column {column}: {message.strip()}")
+    message = " ".join(message.split())
+    # Oxigraph lists the character classes it would accept (['A' ..= 'Z' | ...]): the words and
+    # punctuation before them are what a person can act on.
+    if ", [" in message:
+        message = message.split(", [", 1)[0] + ", …"
+    return KGError(f"SPARQL syntax error at line {line}, column {column}: {message}")
+
+
+def oxigraph_syntax_error(text: str) -> KGError | None:
+    """Oxigraph's own account of a syntax error in ``text``, or None if Oxigraph reads it.
+
+    rdflib's parser places an error at the start of the group it could not match (a missing object
+    in line 3 is reported at the ``{`` on line 1); Oxigraph names the place itself. Preparing a query
+    over an empty store only parses it: results are lazy and nothing is evaluated."""
+    try:
+        ox.Store().query(SPARQL_PREFIXES + text)
+    except SyntaxError as exc:
+        m = _OX_ERROR.match(str(exc))
+        if m:
+            return syntax_error(int(m.group(1)), int(m.group(2)), m.group(3))
+    return None
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

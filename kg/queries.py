@@ -473,7 +473,9 @@ def check_local(text: str) -> None:
             with engines.RDFLIB_PARSER_LOCK:
                 update = rdflib_parser.parseUpdate(SPARQL_PREFIXES + text)
         except Exception:
-            raise engines.syntax_error(exc.lineno, exc.col, exc.msg) from None
+            raise (
+                engines.oxigraph_syntax_error(text) or engines.syntax_error(exc.lineno, exc.col, exc.msg)
+            ) from None
         requests = [getattr(r, "name", "") for r in update.request] or ["update"]
         word = _UPDATE_WORDS.get(requests[0], requests[0].upper())
         raise KGError(

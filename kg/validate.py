@@ -528,6 +528,11 @@ def quote_failures(
         failure = _check_evidence(graph, evidence, texts)
         if failure:
             failures.append(f"{short(statement)}: {failure}")
+    # A passage is its own annotation target: keyword search and silence rest on its text too.
+    for passage in sorted(set(graph.subjects(RDF.type, PKNS.Passage)), key=str):
+        failure = _check_evidence(graph, passage, texts)
+        if failure:
+            failures.append(f"{short(passage)}: {failure}")
     return failures
 
 
@@ -610,4 +615,9 @@ def run_checks(dataset_path: Path | str | None = None, skip_reasoner: bool = Fal
             "OWL consistency", lambda: graph_reasoner_failures(graph), f"HermiT, {len(graph)} triples"
         )
     quotes = len(set(data.objects(None, PKNS.hasEvidence)))
-    yield _timed("quotes", lambda: quote_failures(data), f"{quotes} quotes against the source files")
+    passages = len(set(data.subjects(RDF.type, PKNS.Passage)))
+    yield _timed(
+        "quotes",
+        lambda: quote_failures(data),
+        f"{quotes} statement quotes and {passages} passages against the source files",
+    )

@@ -48,7 +48,11 @@ def test_skip_reasoner_says_so(data_dir):
 def test_a_tampered_quote_fails_naming_the_statement(copied_build):
     nq = copied_build / "permanence.nq"
     lines = nq.read_text(encoding="utf-8").splitlines(keepends=True)
-    target = next(i for i, line in enumerate(lines) if "<http://www.w3.org/ns/oa#exact>" in line)
+    target = next(
+        i
+        for i, line in enumerate(lines)
+        if "<http://www.w3.org/ns/oa#exact>" in line and "/id/statement/" in line.split(" ", 1)[0]
+    )
     statement = lines[target].split(" ", 1)[0].strip("<>").removesuffix("/evidence/quote")
     head, quote, tail = lines[target].split('"', 2)
     lines[target] = f'{head}"{quote[:-1]}X"{tail}'
@@ -61,6 +65,24 @@ def test_a_tampered_quote_fails_naming_the_statement(copied_build):
     assert len(failures) == 1 and failures[0].startswith(f"quotes: {short}: quote is not the text of ")
     assert "quotes: FAIL, 1 failure(s)" in result.output
     assert result.output.rstrip().endswith("Error: validation failed: quotes (1)")
+
+
+def test_a_tampered_passage_fails_naming_the_passage(copied_build):
+    nq = copied_build / "permanence.nq"
+    lines = nq.read_text(encoding="utf-8").splitlines(keepends=True)
+    target = next(
+        i
+        for i, line in enumerate(lines)
+        if "<http://www.w3.org/ns/oa#exact>" in line and "/id/passage/" in line.split(" ", 1)[0]
+    )
+    head, quote, tail = lines[target].split('"', 2)
+    lines[target] = f'{head}"{quote[:-1]}X"{tail}'
+    nq.write_text("".join(lines), encoding="utf-8")
+
+    result = run("--data", str(copied_build), "--skip-reasoner")
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if line.startswith("quotes: ")]
+    assert any("passage" in line and "quote is not the text of " in line for line in failures), failures
 
 
 def test_a_changed_source_file_is_named_by_its_digest(data_dir, tmp_path):
