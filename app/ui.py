@@ -8,6 +8,7 @@ sent through kg.queries (the runner the CLI uses) or kg.decide, which reads thro
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from pathlib import Path
@@ -353,9 +354,15 @@ def source_url(council: Any, start: Any, end: Any) -> str:
     return f"sources?council={council}&start={int(start)}&end={int(end)}"
 
 
+def page_anchor(url: str, text: str) -> str:
+    """A link to another page of the app that opens in this tab. Streamlit (1.67) opens every markdown
+    link in a new tab unless it names its target, so this is HTML: show it with unsafe_allow_html."""
+    return f'<a href="{url}" target="_self">{html.escape(text, quote=False)}</a>'
+
+
 def source_link(council: Any, start: Any, end: Any, text: str = "in the document") -> str:
     url = source_url(council, start, end)
-    return f"[{text} ↗]({url})" if url else ""
+    return page_anchor(url, f"{text} →") if url else ""
 
 
 def cited(
@@ -380,7 +387,9 @@ def cited(
         where.append(link)
     # One element, not two: pages show hundreds of quotes, and each element costs the browser time.
     said = f"> {escape(quote_text)}"
-    place.markdown(said + (f"\n\n:gray[:small[{' · '.join(where)}]]" if where else ""))
+    place.markdown(
+        said + (f"\n\n:gray[:small[{' · '.join(where)}]]" if where else ""), unsafe_allow_html=True
+    )
 
 
 # --- Entities of the graph, by IRI -------------------------------------------------------------

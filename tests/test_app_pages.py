@@ -286,6 +286,48 @@ def test_councils_flags_divergences_with_both_sides_and_the_law(open_page, data_
     assert "sources?council=" in text
 
 
+def test_councils_silence_shows_the_passages_that_speak_of_it(open_page, data_dir):
+    from kg.decide import compare
+    from kg.decide.compare import SILENCE_WHY
+
+    subject = "special-guardianship-order"
+    at = open_page("councils", subject=subject)
+    text = shown_text(at)
+    assert "passages-mentioning" not in text  # the command line's name for them, not the app's
+    expected = compare(ui_councils(data_dir), subject=subject, data=str(data_dir))
+    speaking = {
+        (s["council"], claim["kind"], claim["subject"] or "")
+        for claim in expected.claims
+        for s in claim["silent"]
+        if s["why"] == SILENCE_WHY["not-extracted"]
+    }
+    labels = [e.label for e in at.expander]
+    shown = 0
+    for council, kind, about in sorted(speaking):
+        found = queries.run(
+            "passages-mentioning", data=str(data_dir), council=council, kind=kind, subject=about
+        ).records()
+        if found:
+            shown += 1
+            assert f"Passages that speak of it ({len(found)})" in labels
+            assert " ".join(found[0]["quote"].split())[:30] in text
+            assert f"sources?council={council}&start={found[0]['start']}&end={found[0]['end']}" in text
+    assert shown, "no silent cell whose document speaks of the topic: nothing was checked"
+
+
+def test_links_to_the_document_open_in_this_tab(open_page):
+    at = open_page("councils", subject="special-guardianship-order")
+    links = [m.value for m in at.markdown if "sources?council=" in m.value]
+    assert links
+    # Streamlit opens a markdown link in a new tab unless the link names its target.
+    assert all("](sources?" not in m for m in links)
+    assert all('target="_self"' in m for m in links)
+
+
+def ui_councils(data_dir) -> list[str]:
+    return [c["council"] for c in queries.run("app-documents", data=str(data_dir)).records()]
+
+
 def test_councils_choices_round_trip_through_the_url(open_page):
     at = open_page("councils", subject="adoption", kind="advantage", councils="medway,north-somerset")
     at.selectbox(key="url-kind").set_value("disadvantage").run()

@@ -11,6 +11,7 @@ import streamlit as st
 import ui
 from kg.claims import ALIGNED_KINDS
 from kg.decide import compare
+from kg.decide.compare import NOT_EXTRACTED, SILENCE_WHY
 
 STATUS = {
     "all": ":green-badge[every chosen council]",
@@ -23,6 +24,37 @@ STATUS = {
 def comparison(councils: tuple[str, ...], subject: str, kind: str, data: str, built: float) -> dict[str, Any]:
     result = compare(list(councils), subject=subject or None, kind=kind or None, data=data)
     return {"claims": result.claims, "councils": result.councils, "notice": result.notice}
+
+
+def passages(council: str, kind: str, subject: str) -> list[str]:
+    """The passages of a council's document that use the topic's words (and name the subject), in
+    markdown: where no statement was extracted, the reader sees what the document does say."""
+    found = ui.ask("passages-mentioning", council=council, kind=kind, subject=subject)
+    return [
+        f"> {ui.escape(row['quote'])}\n\n:gray[:small[§ {ui.escape(row['section'])} · "
+        f"{ui.source_link(council, row['start'], row['end'])}]]"
+        for _, row in found.iterrows()
+    ]
+
+
+def silent_cell(council: str, claim: dict[str, Any], why: str, column: Any) -> None:
+    """A council with no statement in the claim: which silence it is, and its own words where its text
+    speaks of the topic (the passages-mentioning query), shown here rather than named."""
+    speaks = why == SILENCE_WHY["not-extracted"]
+    if speaks:
+        why = NOT_EXTRACTED + "; its text uses the topic's words"
+    document = ui.page_anchor(
+        f"sources?council={council}", f"read {ui.short_council_name(council)}'s document →"
+    )
+    column.markdown(
+        f":gray-background[**Silent**] :gray[{ui.escape(why)}] · {document}", unsafe_allow_html=True
+    )
+    if speaks:
+        found = passages(council, claim["kind"], claim["subject"] or "")
+        if found:
+            # One element for them all: a page can hold dozens of these cells.
+            with column.expander(f"Passages that speak of it ({len(found)})"):
+                st.markdown("\n\n".join(found), unsafe_allow_html=True)
 
 
 st.title("Council by council")
@@ -116,10 +148,7 @@ for claim in claims:
             members = [m for m in claim["members"] if m["council"] == council]
             if not members:
                 why = next((s["why"] for s in claim["silent"] if s["council"] == council), "")
-                column.markdown(
-                    f":gray-background[**Silent**] :gray[{ui.escape(why)}] · "
-                    f"[read {ui.short_council_name(council)}'s document ↗](sources?council={council})"
-                )
+                silent_cell(council, claim, why, column)
             for m in members:
                 ui.cited(
                     m["quote"],

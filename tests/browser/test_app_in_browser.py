@@ -187,10 +187,12 @@ def test_council_by_council(page):
     shot(page, "02-councils")
     choose(page, "Kind of statement", "parental responsibility statement")
     page.wait_for_url(re.compile(r"kind=parental-responsibility"))
-    # Quotes link to their place in the document (in a new tab, keeping this view).
-    link = page.get_by_role("link", name="in the document ↗").first
+    # Quotes link to their place in the document, opened in this tab.
+    link = page.get_by_role("link", name="in the document →").first
     assert link.get_attribute("href").startswith("sources?council=")
-    page.goto(f"{page.base}/{link.get_attribute('href')}")
+    assert link.get_attribute("target") == "_self"
+    link.click()
+    page.wait_for_url(re.compile(r"/sources\?council=.*&start=\d+&end=\d+"))
     page.locator("#pk-target").wait_for()
 
 
