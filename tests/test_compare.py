@@ -45,7 +45,8 @@ def _statement(extraction, side):
     return found[0]
 
 
-def test_alignment_meets_precision_and_recall_on_the_labelled_pairs(extraction, members):
+def _alignment_counts(extraction, members) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of the aligner on the labelled pairs."""
     pairs = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
     assert len(pairs) >= 80
     assert any(
@@ -69,10 +70,29 @@ def test_alignment_meets_precision_and_recall_on_the_labelled_pairs(extraction, 
         true_pos += aligned and pair["same"]
         false_pos += aligned and not pair["same"]
         false_neg += pair["same"] and not aligned
+    return true_pos, false_pos, false_neg
+
+
+def test_alignment_meets_precision_and_recall_on_the_labelled_pairs(extraction, members):
+    true_pos, false_pos, false_neg = _alignment_counts(extraction, members)
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / (true_pos + false_neg)
     assert precision >= 0.95, f"precision {precision:.3f}"
     assert recall >= 0.9, f"recall {recall:.3f}"
+
+
+def test_the_readme_states_the_measured_alignment(extraction, members):
+    true_pos, false_pos, false_neg = _alignment_counts(extraction, members)
+    pairs = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
+    same = sum(bool(p["same"]) for p in pairs)
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8").split())
+    assert f"{len(pairs)} pairs of statements labelled by hand" in readme
+    assert f"{same} that say the same thing, {len(pairs) - same} that do not" in readme
+    assert (
+        f"**precision {true_pos / (true_pos + false_pos):.3f}** ({true_pos} of {true_pos + false_pos} "
+        f"aligned pairs right), **recall {true_pos / (true_pos + false_neg):.3f}** "
+        f"({true_pos} of {true_pos + false_neg})"
+    ) in readme
 
 
 def test_no_claim_mixes_kinds_or_subjects(data_dir):
