@@ -184,6 +184,17 @@ def test_every_library_query_passes_the_checks_ad_hoc_queries_get():
         queries.check_local(query.text)
 
 
+def test_library_queries_are_not_parsed_again_at_each_run(data_dir, monkeypatch):
+    # The parse above stands for every run: a command's start-up is not spent re-parsing.
+    def refuse(text):
+        raise AssertionError("a library query was parsed again")
+
+    monkeypatch.setattr(queries, "check_local", refuse)
+    assert queries.run("statement-counts", data=str(data_dir)).rows
+    with pytest.raises(AssertionError):
+        queries.sparql("ASK { ?s ?p ?o }", data=str(data_dir))
+
+
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_runaway_query_is_stopped_at_the_time_limit(data_dir, engine):
     started = time.monotonic()
