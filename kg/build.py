@@ -21,6 +21,7 @@ from .claims import claim_quads
 from .errors import KGError
 from .extract import curated, durations, grid, passages, structured
 from .extract.passages import Passage
+from .match_keys import match_key_quads
 from .model import CONCEPT_PROPERTIES, Duration, Statement
 from .ontology import Ontology, ontology, ontology_quads
 from .sources import Source, load_sources
@@ -497,6 +498,7 @@ def dataset_quads(extraction: Extraction, onto: Ontology | None = None) -> list[
         quads += document_mention_quads(onto, council, document_passages)
     quads += divergence_quads(onto, extraction.divergences)
     quads += claim_quads(onto, extraction.statements)
+    quads += match_key_quads(quads)
     unique = {str(q): q for q in quads}
     return [unique[k] for k in sorted(unique, key=_sort_key)]
 
