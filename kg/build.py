@@ -243,12 +243,34 @@ def _stated_duration_quads(onto: Ontology, node: ox.NamedNode, d: Duration, g: o
     return quads
 
 
+def annotation_quads(
+    node: ox.NamedNode, source: Source, quote: str, start: int, end: int, section: str, g: ox.NamedNode
+) -> list[ox.Quad]:
+    """``node`` as a W3C Web Annotation specific resource on the source document: the quoted words
+    with 32 characters either side (TextQuoteSelector) and their offsets (TextPositionSelector), so
+    a quote can be found again even if offsets drift, and checked against the file if they do not."""
+    qsel = ox.NamedNode(node.value + "/quote")
+    psel = ox.NamedNode(node.value + "/position")
+    return [
+        ox.Quad(node, *_a(OA + "SpecificResource"), g),
+        ox.Quad(node, ox.NamedNode(OA + "hasSource"), doc_iri(source.council), g),
+        ox.Quad(node, ox.NamedNode(OA + "hasSelector"), qsel, g),
+        ox.Quad(node, ox.NamedNode(OA + "hasSelector"), psel, g),
+        ox.Quad(node, pk("section"), _lit(section), g),
+        ox.Quad(qsel, *_a(OA + "TextQuoteSelector"), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "exact"), _lit(quote), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "prefix"), _lit(source.text[max(0, start - 32) : start]), g),
+        ox.Quad(qsel, ox.NamedNode(OA + "suffix"), _lit(source.text[end : end + 32]), g),
+        ox.Quad(psel, *_a(OA + "TextPositionSelector"), g),
+        ox.Quad(psel, ox.NamedNode(OA + "start"), _lit(start, "nonNegativeInteger"), g),
+        ox.Quad(psel, ox.NamedNode(OA + "end"), _lit(end, "nonNegativeInteger"), g),
+    ]
+
+
 def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Quad]:
     g = council_graph(st.council)
     s = statement_iri(st)
     ev = ox.NamedNode(s.value + "/evidence")
-    qsel = ox.NamedNode(ev.value + "/quote")
-    psel = ox.NamedNode(ev.value + "/position")
     doc = doc_iri(st.council)
     quads = [
         ox.Quad(s, *_a(onto.kinds[st.kind]), g),
@@ -257,18 +279,7 @@ def statement_quads(onto: Ontology, st: Statement, source: Source) -> list[ox.Qu
         ox.Quad(s, pk("hasEvidence"), ev, g),
         ox.Quad(s, ox.NamedNode(PROV + "wasDerivedFrom"), doc, g),
         ox.Quad(ev, *_a(PREFIXES["pk"] + "Evidence"), g),
-        ox.Quad(ev, *_a(OA + "SpecificResource"), g),
-        ox.Quad(ev, ox.NamedNode(OA + "hasSource"), doc, g),
-        ox.Quad(ev, ox.NamedNode(OA + "hasSelector"), qsel, g),
-        ox.Quad(ev, ox.NamedNode(OA + "hasSelector"), psel, g),
-        ox.Quad(ev, pk("section"), _lit(st.section), g),
-        ox.Quad(qsel, *_a(OA + "TextQuoteSelector"), g),
-        ox.Quad(qsel, ox.NamedNode(OA + "exact"), _lit(st.quote), g),
-        ox.Quad(qsel, ox.NamedNode(OA + "prefix"), _lit(source.text[max(0, st.start - 32) : st.start]), g),
-        ox.Quad(qsel, ox.NamedNode(OA + "suffix"), _lit(source.text[st.end : st.end + 32]), g),
-        ox.Quad(psel, *_a(OA + "TextPositionSelector"), g),
-        ox.Quad(psel, ox.NamedNode(OA + "start"), _lit(st.start, "nonNegativeInteger"), g),
-        ox.Quad(psel, ox.NamedNode(OA + "end"), _lit(st.end, "nonNegativeInteger"), g),
+        *annotation_quads(ev, source, st.quote, st.start, st.end, st.section, g),
     ]
     if st.subject:
         quads.append(ox.Quad(s, pk("about"), ox.NamedNode(onto.subject(st.subject).iri), g))
@@ -400,25 +411,12 @@ def passage_quads(onto: Ontology, p: Passage, source: Source) -> list[ox.Quad]:
     """A passage as a W3C Web Annotation specific resource, with the same selectors as evidence."""
     g = council_graph(p.council)
     node = passage_iri(p)
-    qsel = ox.NamedNode(node.value + "/quote")
-    psel = ox.NamedNode(node.value + "/position")
     quads = [
         ox.Quad(node, *_a(PREFIXES["pk"] + "Passage"), g),
-        ox.Quad(node, *_a(OA + "SpecificResource"), g),
-        ox.Quad(node, ox.NamedNode(OA + "hasSource"), doc_iri(p.council), g),
-        ox.Quad(node, ox.NamedNode(OA + "hasSelector"), qsel, g),
-        ox.Quad(node, ox.NamedNode(OA + "hasSelector"), psel, g),
-        ox.Quad(node, pk("section"), _lit(p.section), g),
+        *annotation_quads(node, source, p.quote, p.start, p.end, p.section, g),
         ox.Quad(node, pk("passageText"), _lit(p.text), g),
         ox.Quad(node, pk("passagePosition"), _lit(p.position, "integer"), g),
         ox.Quad(node, pk("passageType"), _lit(p.type), g),
-        ox.Quad(qsel, *_a(OA + "TextQuoteSelector"), g),
-        ox.Quad(qsel, ox.NamedNode(OA + "exact"), _lit(p.quote), g),
-        ox.Quad(qsel, ox.NamedNode(OA + "prefix"), _lit(source.text[max(0, p.start - 32) : p.start]), g),
-        ox.Quad(qsel, ox.NamedNode(OA + "suffix"), _lit(source.text[p.end : p.end + 32]), g),
-        ox.Quad(psel, *_a(OA + "TextPositionSelector"), g),
-        ox.Quad(psel, ox.NamedNode(OA + "start"), _lit(p.start, "nonNegativeInteger"), g),
-        ox.Quad(psel, ox.NamedNode(OA + "end"), _lit(p.end, "nonNegativeInteger"), g),
     ]
     for sid in p.mentions:
         quads.append(ox.Quad(node, pk("mentions"), ox.NamedNode(onto.subject(sid).iri), g))
