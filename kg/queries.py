@@ -533,13 +533,6 @@ def _load(key: GraphKey) -> engines.Engine:
         return _graphs[key]
 
 
-def forget_graphs() -> None:
-    """Drop every loaded graph, and stop the query server (which holds its own copies)."""
-    query_process.stop_server()
-    with _graphs_lock:
-        _graphs.clear()
-
-
 def _named_graphs(key: GraphKey) -> str:
     """The graph's named graphs, for the message refusing FROM (best effort)."""
     try:
@@ -670,9 +663,7 @@ def _remote(
     if limit < 1:
         raise KGError(f"row limit must be at least 1, not {limit}")
     columns, rows = remote.select(endpoint, text, bindings, timeout, limit)
-    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-    rows = [[row[i] for i in keep] for row in rows]
-    return Result([columns[i] for i in keep], rows[:limit], truncated=len(rows) > limit)
+    return Result(*query_process.visible(columns, rows, limit))
 
 
 def run(

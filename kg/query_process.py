@@ -76,16 +76,20 @@ def _virtual_size() -> int:
     return 0
 
 
-def answer(engine: Any, job: Job) -> tuple[str, Any]:
-    """Run one query on a loaded engine: ("ok", (columns, rows, truncated)) or ("error", problems).
+def visible(columns: list[str], rows: Any, limit: int) -> tuple[list[str], list[list[Any]], bool]:
+    """The columns users see (not the "_" ones: bound parameters), at most ``limit`` rows of them,
+    and whether more were there. ``rows`` may be a stream: one row past the limit is read."""
+    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
+    kept = [[row[i] for i in keep] for row in islice(rows, limit + 1)]
+    return [columns[i] for i in keep], kept[:limit], len(kept) > limit
 
-    Columns whose names start with "_" (bound parameters) are left out."""
+
+def answer(engine: Any, job: Job) -> tuple[str, Any]:
+    """Run one query on a loaded engine: ("ok", (columns, rows, truncated)) or ("error", problems)."""
     text, bindings, limit = job
     try:
         columns, rows = engine.select(text, bindings, limit)
-        keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-        kept = [[row[i] for i in keep] for row in islice(rows, limit + 1)]
-        return "ok", ([columns[i] for i in keep], kept[:limit], len(kept) > limit)
+        return "ok", visible(columns, rows, limit)
     except KGError as exc:
         return "error", exc.problems
     except MemoryError:
@@ -340,13 +344,6 @@ class QueryServer:
             finally:
                 conn.close()
 
-    def stop(self) -> None:
-        self.control.close()  # the server reads end-of-file and exits; its children die with it
-        try:
-            self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
     @property
     def pid(self) -> int:
         return self.process.pid
@@ -369,14 +366,6 @@ def server() -> QueryServer:
         if _server is None or _server.process.poll() is not None:
             _server = QueryServer()
         return _server
-
-
-def stop_server() -> None:
-    global _server
-    with _server_lock:
-        if _server is not None:
-            _server.stop()
-            _server = None
 
 
 def _retrying(call: Any) -> Any:
