@@ -302,12 +302,28 @@ def url_multi(
     **kw: Any,
 ) -> list[str]:
     """A multiselect whose choices are the repeated URL parameter ``name``."""
-    key = f"url-{name}"
-    asked = [v for v in st.query_params.get_all(name) if v in choices]
-    _first_value(key, asked or list(default))
-    chosen = (container or st).multiselect(label, choices, format_func=format_func, key=key, **kw)
+    asked = st.query_params.get_all(name)
+    chosen = _multiselect(name, label, choices, default, asked, format_func, container, kw)
     # The default (often "all") is left out of the URL: a short address reopens it just the same.
     keep(name, [] if set(chosen) == set(default) else chosen)
+    return chosen
+
+
+def _multiselect(
+    name: str,
+    label: str,
+    choices: list[str],
+    default: list[str],
+    asked: list[str],
+    format_func: Any,
+    container: Any,
+    kw: dict[str, Any],
+) -> list[str]:
+    """The multiselect behind url_multi and url_list, opened on the URL's valid values (else the
+    default); its choices in the order of ``choices``."""
+    key = f"url-{name}"
+    _first_value(key, [v for v in asked if v in choices] or list(default))
+    chosen = (container or st).multiselect(label, choices, format_func=format_func, key=key, **kw)
     return [c for c in choices if c in chosen]
 
 
@@ -482,9 +498,7 @@ def url_list(
     **kw: Any,
 ) -> list[str]:
     """A multiselect kept in the URL as one comma-separated value (the CLI's ``--councils a,b``)."""
-    key = f"url-{name}"
-    asked = [v for v in st.query_params.get(name, "").split(",") if v in choices]
-    _first_value(key, asked or list(default))
-    chosen = (container or st).multiselect(label, choices, format_func=format_func, key=key, **kw)
-    keep(name, ",".join(c for c in choices if c in chosen))
-    return [c for c in choices if c in chosen]
+    asked = st.query_params.get(name, "").split(",")
+    chosen = _multiselect(name, label, choices, default, asked, format_func, container, kw)
+    keep(name, ",".join(chosen))
+    return chosen
