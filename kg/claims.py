@@ -35,7 +35,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 from rapidfuzz import fuzz
 
-from .model import Duration, Statement
+from .model import ALIGNED_KINDS, Duration, Statement
 from .ontology import Ontology
 from .vocab import ID, PROV, PROVENANCE_GRAPH, RDF, RDFS, XSD, pk
 
@@ -47,21 +47,6 @@ ACTIVITY_LABEL = (
     "facts (ours)"
 )
 
-# Kinds whose statements say something comparable across councils. Option presentations, named
-# organisations and document dates are about each document itself, so they are not aligned.
-ALIGNED_KINDS = (
-    "advantage",
-    "disadvantage",
-    "applicant",
-    "applicant-exclusion",
-    "parental-responsibility",
-    "legal-order",
-    "legal-effect",
-    "timescale",
-    "age-guidance",
-    "need-to-option",
-    "support",
-)
 THRESHOLD = 70.0
 REPEAT_THRESHOLD = 85.0
 FACTS_WEIGHT = 0.3

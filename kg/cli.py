@@ -14,7 +14,7 @@ from typing import Any, Callable
 import click
 
 from . import queries as query_library
-from .claims import ALIGNED_KINDS
+from .model import ALIGNED_KINDS
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import KGError
 from .output import FORMATS, render, write_output

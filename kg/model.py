@@ -6,6 +6,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# Kinds whose statements say something comparable across councils. Option presentations, named
+# organisations and document dates are about each document itself, so they are not aligned.
+ALIGNED_KINDS = (
+    "advantage",
+    "disadvantage",
+    "applicant",
+    "applicant-exclusion",
+    "parental-responsibility",
+    "legal-order",
+    "legal-effect",
+    "timescale",
+    "age-guidance",
+    "need-to-option",
+    "support",
+)
+
 # Statement property (pk: local name) -> concept scheme its values come from; "order" and
 # "organisation" values are ontology individuals rather than SKOS concepts.
 CONCEPT_PROPERTIES = {

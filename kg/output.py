@@ -15,8 +15,6 @@ import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
-from tabulate import tabulate
-
 from .errors import KGError
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -63,6 +61,8 @@ def render(
     if wrap and any(wrap):
         # Headers wrap too (tabulate wraps only the cells), breaking inside a long name if need be.
         headers = [h if w is None else "\n".join(textwrap.wrap(h, w)) for h, w in zip(headers, wrap)]
+    from tabulate import tabulate  # here: with wcwidth it is a third of the CLI's start-up
+
     table = tabulate(
         [[str(v) for v in row] for row in cells] if wrap and any(wrap) else cells,
         headers=headers,

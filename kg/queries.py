@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pyoxigraph as ox
 import yaml
@@ -39,10 +39,11 @@ from . import engines, query_process
 from .engines import Term
 from .errors import KGError
 from .model import TIME_UNITS
-from .extract.passages import search_form
-from .ontology import ontology
 from .store import nquads_path
 from .vocab import PK, SPARQL_PREFIXES, XSD
+
+if TYPE_CHECKING:
+    from .ontology import Ontology
 
 # queries/ at the top level; kg/library links to it so an installed wheel carries the library.
 QUERIES_DIR = Path(__file__).resolve().parent / "library"
@@ -261,6 +262,20 @@ def _linked_ids(value: str) -> str:
     if value == "":
         return ""
     return "|" + "|".join(ontology().linked_subjects(value)) + "|"
+
+
+# The ontology and the passage reader are imported when a parameter needs them, not at every
+# command's start-up (most commands never read them).
+def ontology() -> Ontology:
+    from .ontology import ontology
+
+    return ontology()
+
+
+def search_form(value: str) -> str:
+    from .extract.passages import search_form
+
+    return search_form(value)
 
 
 def _folded(value: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .. import queries
-from ..claims import ALIGNED_KINDS
+from ..model import ALIGNED_KINDS
 from ..errors import KGError
 from . import NOTICE
 
