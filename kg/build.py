@@ -543,6 +543,8 @@ def manifest(
             for name, data in files.items()
         },
         "sources": {s.file: s.sha256 for s in (sources or {}).values()},
+        # The on-disk store holds the same quads; readers use it only if this pyoxigraph wrote it.
+        "stored": {"directory": store.STORED, "quads": len(quads), "pyoxigraph": ox.__version__},
     }
     return (json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -555,7 +557,9 @@ def write_outputs(
     files = {name: serialise(quads, fmt) for name, fmt in OUTPUT_FILES.items()}
     files[store.MANIFEST] = manifest(quads, files, sources)
     try:
-        written = store.publish(out, files)
+        written = store.publish(
+            out, files, {store.STORED: lambda path: store.write_stored(path, path.parent / store.NQUADS)}
+        )
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = exc.filename or out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyoxigraph as ox
 
 from .errors import KGError
-from .store import Checked, load_store
+from .store import Checked, load_store, open_stored, stored_directory
 from .vocab import SPARQL_PREFIXES
 
 if TYPE_CHECKING:  # rdflib is imported when an rdflib graph or term is met: it takes most of start-up
@@ -47,6 +47,10 @@ class Engine(Protocol):
     def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
         """Columns and at most ``limit + 1`` rows (one more than asked, so a cut can be noticed);
         ``bindings`` maps a variable name (without ``?``) to its value."""
+        ...
+
+    def prepare(self) -> None:
+        """Called by a query process before its first query (see StoredOxigraphEngine)."""
         ...
 
 
@@ -132,6 +136,9 @@ class OxigraphEngine:
     def __init__(self, data: str | Path | None = None) -> None:
         self.store = load_store(data)
 
+    def prepare(self) -> None:
+        pass
+
     @staticmethod
     def _term(term: Term) -> ox.NamedNode | ox.Literal:
         if term.iri:
@@ -163,6 +170,31 @@ class OxigraphEngine:
         return names, [[_python(row[i]) for i in range(len(names))] for row in rows]
 
 
+class StoredOxigraphEngine(OxigraphEngine):
+    """The build's on-disk store (kg.store.STORED), opened read-only by the process that queries
+    it: opening it starts RocksDB threads, and the query server, which forks query processes, must
+    stay single-threaded. A store that cannot be opened is reported by each query."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._problem: KGError | None = None
+        self._opened = False
+
+    def prepare(self) -> None:
+        if not self._opened:
+            self._opened = True
+            try:
+                self.store = open_stored(self.directory)
+            except KGError as exc:
+                self._problem = exc
+
+    def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
+        self.prepare()
+        if self._problem is not None:
+            raise self._problem
+        return super().select(text, bindings, limit)
+
+
 class RdflibEngine:
     def __init__(self, data: str | Path | None = None) -> None:
         import rdflib
@@ -180,6 +212,9 @@ class RdflibEngine:
                 f"built graph {checked.shown} is corrupt: {str(exc).splitlines()[0]} (rebuild it)"
             ) from None
         checked.check(sum(1 for _ in self.dataset.quads((None, None, None, None))))
+
+    def prepare(self) -> None:
+        pass
 
     @staticmethod
     def _term(term: Term) -> rdflib.term.Identifier:
@@ -218,7 +253,15 @@ class RdflibEngine:
             raise KGError(f"rdflib could not evaluate the query: {type(exc).__name__}: {exc}") from None
 
 
+# The Oxigraph engine reading the build's on-disk store where there is one (kg.queries chooses it
+# for commands that run one query and exit); not a choice users make, so not in ENGINES.
+STORED_OXIGRAPH = "oxigraph-stored"
+
+
 def load_engine(engine: str, data: str | Path | None = None) -> Engine:
+    if engine == STORED_OXIGRAPH:
+        directory = stored_directory(data)
+        return StoredOxigraphEngine(directory) if directory else OxigraphEngine(data)
     if engine == "oxigraph":
         return OxigraphEngine(data)
     if engine == "rdflib":

@@ -515,9 +515,23 @@ _graphs: dict[GraphKey, engines.Engine] = {}
 _graphs_lock = threading.Lock()
 
 
+# Set by commands that run one query and exit (the CLI's query and sparql): they read the build's
+# on-disk store, opened in milliseconds, rather than load the N-Quads into memory for one answer.
+_read_stored = False
+
+
+def read_stored_graph(on: bool = True) -> None:
+    """Answer later queries on the default engine from the build's on-disk store (kg.store.STORED)
+    when the build has one; ``False``: load the N-Quads into memory, as long-running callers do."""
+    global _read_stored
+    _read_stored = on
+
+
 def _graph_key(engine: str, data: str | None) -> GraphKey:
     if engine not in engines.ENGINES:
         raise KGError(f"unknown engine '{engine}': expected one of {', '.join(engines.ENGINES)}")
+    if engine == "oxigraph" and _read_stored:
+        engine = engines.STORED_OXIGRAPH
     path = nquads_path(data)
     try:
         resolved = path.resolve(strict=True)  # the build's current generation, fixed for this query

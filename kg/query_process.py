@@ -142,6 +142,7 @@ def _worker(engine: Any, channel: socket.socket, memory: int) -> None:
     is capped at the server's size plus ``memory`` MiB, so a query that needs more fails to allocate
     and the process ends; one that grows it lastingly retires it after its answer."""
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    engine.prepare()  # before the size is taken: an on-disk store's threads are part of the base
     base = _virtual_size()
     cap = base + memory * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 import pyoxigraph as ox
 
@@ -29,6 +31,11 @@ from .errors import KGError
 DATA_ENV = "PERMANENCE_KG_DATA"
 NQUADS = "permanence.nq"
 MANIFEST = "manifest.json"
+# The same dataset as an on-disk Oxigraph (RocksDB) store, written by the build beside the N-Quads:
+# opened read-only in milliseconds, where parsing the N-Quads takes seconds at national scale, but
+# queried several times slower than the in-memory store. Commands that run one query and exit
+# read it; processes that run many (the app, serve) load the N-Quads into memory once.
+STORED = "permanence.oxigraph"
 MANIFEST_VERSION = 1  # raised only when a reader of the old layout would misread the new one
 
 
@@ -185,6 +192,60 @@ def load_store(path: Path | str | None = None) -> ox.Store:
     return store
 
 
+def write_stored(directory: Path, nquads: Path) -> None:
+    """Write the on-disk store of a build from its N-Quads file, in a process of its own: RocksDB
+    starts threads that stay for the life of the process, and a builder that forks afterwards (a
+    test, a benchmark) would give its children a store with none. The writer dies with the build."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.store", str(nquads), str(directory), str(os.getpid())],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        problem = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise KGError(f"cannot write the on-disk store {directory}: {problem}")
+
+
+def _write_stored(nquads: Path, directory: Path) -> None:
+    stored = ox.Store(str(directory))
+    stored.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    stored.flush()
+
+
+def stored_directory(path: Path | str | None = None) -> Path | None:
+    """The on-disk store of the build whose N-Quads ``path`` names, if its manifest lists one that
+    this pyoxigraph wrote (another version's files may not be readable) and the N-Quads still have
+    the size it lists: else None, and the caller loads (and checks) the N-Quads. They are resolved
+    to their generation, as loading does."""
+    try:
+        generation = nquads_path(path).resolve(strict=True).parent
+        manifest = read_manifest(generation)
+    except (OSError, RuntimeError, KGError):
+        return None
+    entry = (manifest or {}).get("stored")
+    if not isinstance(entry, dict) or entry.get("pyoxigraph") != ox.__version__:
+        return None
+    # N-Quads cut short or emptied since the build are refused by loading them, as without a store:
+    # their size is checked here (hashing them would cost what the store saves).
+    listed = manifest["files"].get(NQUADS) if manifest else None
+    try:
+        if not isinstance(listed, dict) or (generation / NQUADS).stat().st_size != listed.get("bytes"):
+            return None
+    except OSError:
+        return None
+    directory = generation / STORED
+    return directory if directory.is_dir() else None
+
+
+def open_stored(directory: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(directory))
+    except OSError as exc:
+        raise KGError(
+            f"the build's on-disk store {directory} cannot be opened: {str(exc).splitlines()[0]} (rebuild it)"
+        ) from None
+
+
 # --------------------------------------------------------------------------------------------------
 # Writing a build: one atomic switch from the old set of files to the new
 # --------------------------------------------------------------------------------------------------
@@ -273,9 +334,13 @@ def _stamp() -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
 
 
-def publish(out: Path, files: dict[str, bytes]) -> dict[str, Path]:
+def publish(
+    out: Path, files: dict[str, bytes], directories: dict[str, Callable[[Path], None]] | None = None
+) -> dict[str, Path]:
     """Write ``files`` (the graph files and the manifest) as a new generation in ``out`` and switch
     to it in one atomic step; on any failure ``out`` reads as before and nothing is left behind.
+    ``directories`` maps a name to a function that writes that directory in the generation (the
+    on-disk store); they have no stable link in ``out``: readers find them beside the N-Quads.
 
     Only one build writes to a directory at a time (a lock on ``out/generations``)."""
     import fcntl
@@ -297,6 +362,9 @@ def publish(out: Path, files: dict[str, bytes]) -> dict[str, Path]:
             staging.chmod(0o755)  # readable as the plain files of earlier builds were
             for name, data in files.items():
                 _write_synced(staging / name, data)
+            for name, write in (directories or {}).items():
+                write(staging / name)
+                _fsync_dir(staging / name)
             _fsync_dir(staging)
             generation = generations / ("g-" + _stamp())
             os.rename(staging, generation)
@@ -315,3 +383,10 @@ def publish(out: Path, files: dict[str, bytes]) -> dict[str, Path]:
     finally:
         os.close(lock)
     return {name: out / name for name in files}
+
+
+if __name__ == "__main__":  # write_stored's writer: N-QUADS DIRECTORY BUILDER_PID
+    from .query_process import die_with_parent
+
+    die_with_parent(int(sys.argv[3]))
+    _write_stored(Path(sys.argv[1]), Path(sys.argv[2]))
