@@ -66,19 +66,19 @@ def _ids(terms: dict[str, Any]) -> dict[str, str]:
 
 def _allowed_values() -> dict[str, Callable[[], dict[str, str]]]:
     """Parameter name -> its valid ids and their IRIs, for parameters listed under ``#+ enumerate:``."""
-    onto = ontology()
+    # The ontology is read when a parameter's values are first asked for, not for every query.
     return {
-        "council": lambda: _ids(onto.councils),
-        "kind": lambda: _ids({**onto.kinds, "divergence": PK + "Divergence"}),
-        "option": lambda: _ids(onto.options),
-        "order": lambda: _ids(onto.orders),
-        "subject": lambda: {**_ids(onto.options), **_ids(onto.orders)},
-        "theme": lambda: _ids(onto.concepts["theme"]),
+        "council": lambda: _ids(ontology().councils),
+        "kind": lambda: _ids({**ontology().kinds, "divergence": PK + "Divergence"}),
+        "option": lambda: _ids(ontology().options),
+        "order": lambda: _ids(ontology().orders),
+        "subject": lambda: {**_ids(ontology().options), **_ids(ontology().orders)},
+        "theme": lambda: _ids(ontology().concepts["theme"]),
         "unit": lambda: {unit: unit for unit in TIME_UNITS},
         # Concept-valued parameters are checked against their SKOS scheme, so a typo is an error
         # rather than an empty answer.
         **{
-            name: functools.partial(lambda scheme: _ids(onto.concepts[scheme]), scheme)
+            name: functools.partial(lambda scheme: _ids(ontology().concepts[scheme]), scheme)
             for name, scheme in {
                 "category": "applicant",
                 "route": "route",
