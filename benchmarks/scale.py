@@ -9,18 +9,21 @@ divergences are not copied: they describe the law and the five real councils.
 The result is a real graph with N times as many council statements, not the same triples
 repeated (a repeated triple would be stored once).
 
-Usage: python benchmarks/scale.py FACTOR [--data build] [--out DIR]
+Usage: python benchmarks/scale.py FACTOR [--data build] [--out DIR] [--stored]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
 
-from kg.store import nquads_path
+from kg.store import MANIFEST, MANIFEST_VERSION, NQUADS, STORED, nquads_path, write_stored
 from kg.vocab import ID, PK
 
 COUNCIL = ID + "council/"
@@ -82,14 +85,30 @@ def scaled_quads(quads: list[ox.Quad], factor: int) -> Iterator[ox.Quad]:
                 yield ox.Quad(rename(q.subject), q.predicate, obj, rename(q.graph_name))
 
 
-def scaled_copy(data: str | Path | None, factor: int, target: Path) -> Path:
-    """Write the graph at ``factor`` times its size to ``target/permanence.nq``; return ``target``."""
+def scaled_copy(data: str | Path | None, factor: int, target: Path, stored: bool = False) -> Path:
+    """Write the graph at ``factor`` times its size to ``target/permanence.nq`` with a build
+    manifest, and (``stored``) the build's on-disk store beside it; return ``target``."""
     with nquads_path(data).open("rb") as fh:
         quads = list(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
     target.mkdir(parents=True, exist_ok=True)
-    out = target / "permanence.nq"
+    out = target / NQUADS
     with out.open("wb") as fh:
         ox.serialize(scaled_quads(quads, factor), fh, format=ox.RdfFormat.N_QUADS)
+    digest = hashlib.sha256()
+    with out.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    # As a build writes it (kg.build.manifest), less what a copy does not need: loading checks the
+    # hash and size (a quad count is optional).
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "files": {NQUADS: {"sha256": digest.hexdigest(), "bytes": out.stat().st_size}},
+    }
+    if stored:
+        shutil.rmtree(target / STORED, ignore_errors=True)
+        write_stored(target / STORED, out)
+        manifest["stored"] = {"directory": STORED, "pyoxigraph": ox.__version__}
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return target
 
 
@@ -100,8 +119,9 @@ def main() -> None:
     parser.add_argument("factor", type=int)
     parser.add_argument("--data", default="build", help="built graph directory")
     parser.add_argument("--out", type=Path, help="output directory (default: build-x<FACTOR>)")
+    parser.add_argument("--stored", action="store_true", help="also write the on-disk store")
     args = parser.parse_args()
-    target = scaled_copy(args.data, args.factor, args.out or Path(f"build-x{args.factor}"))
+    target = scaled_copy(args.data, args.factor, args.out or Path(f"build-x{args.factor}"), args.stored)
     print(target / "permanence.nq")
 
 
