@@ -12,6 +12,10 @@ limit and the query is reported as "> cap"; it is not run again at larger scales
 rdflib is measured up to --rdflib-max-scale only (it takes seconds per query at 30x), and one
 engine at one scale gets at most --max-seconds in all (the rest is reported as not measured).
 
+Each scale also times a command that runs one query and exits (`permanence-kg query evidence`, as
+a whole process) reading the build's on-disk store, and once without it (the N-Quads loaded into
+memory), and how long opening the store read-only takes in a fresh process.
+
 The growth column is the exponent k of time ~ scale^k, fitted (least squares on logarithms) over
 the scales where the query finished: 1 means linear, 2 means the time grows with the square.
 
@@ -37,7 +41,7 @@ from pathlib import Path
 
 from scale import scaled_copy
 
-from kg.store import nquads_path
+from kg.store import NQUADS, STORED, nquads_path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -146,6 +150,47 @@ def _measure_in_fresh_process(
     return json.loads(done.stdout)
 
 
+ONE_SHOT = ["-m", "kg.cli", "query", "evidence", "--format", "json", "--data"]
+_OPEN_STORED = (
+    "import sys, time, pyoxigraph as ox; t = time.perf_counter(); s = ox.Store.read_only(sys.argv[1]); "
+    "assert bool(s.query('ASK { GRAPH ?g { ?s ?p ?o } }')); print(time.perf_counter() - t)"
+)
+
+
+def one_shot(data: Path, runs: int = 3) -> dict:
+    """A command that runs one query and exits, as a whole process (median of ``runs``): with the
+    build's on-disk store, and once without it (the N-Quads loaded into memory); and the time to
+    open the store read-only in a fresh process."""
+
+    def wall(command: list[str], env: dict[str, str] | None = None) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        return time.perf_counter() - started
+
+    stored = data / STORED
+    opened = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _OPEN_STORED, str(stored)], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    with_store = [wall([sys.executable, *ONE_SHOT, str(data)]) for _ in range(runs)]
+    # Without the store: the same files less the manifest's entry for it (a directory of N-Quads).
+    with tempfile.TemporaryDirectory() as tmp:
+        try:  # not a symbolic link: the N-Quads are read from where a link points, beside the store
+            os.link((data / NQUADS).resolve(), Path(tmp) / NQUADS)
+        except OSError:
+            shutil.copy((data / NQUADS).resolve(), Path(tmp) / NQUADS)
+        without = wall([sys.executable, *ONE_SHOT, tmp])
+    return {
+        "open_ms": statistics.median(opened) * 1000,
+        "with_store_s": statistics.median(with_store),
+        "without_store_s": without,
+    }
+
+
 def _cell(samples: list[float] | None | str, cap: float) -> str:
     if samples == "skipped":
         return "skipped"
@@ -235,6 +280,23 @@ def table(
     return "\n".join(lines) + "\n"
 
 
+def commands_table(commands: dict[int, dict]) -> str:
+    lines = [
+        "",
+        "A command that runs one query and exits (`permanence-kg query evidence`, the whole process, "
+        "median of 3), reading the build's on-disk store, and without it (the N-Quads loaded):",
+        "",
+        "| scale | open the on-disk store read-only, fresh process (ms) | command with the store (s) "
+        "| command without it (s) |",
+        "|---|---|---|---|",
+    ]
+    for scale, c in sorted(commands.items()):
+        lines.append(
+            f"| {scale}x | {c['open_ms']:.0f} | {c['with_store_s']:.2f} | {c['without_store_s']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def targets(
     results: dict[tuple[str, int], dict], names: list[str], scales: list[int], cap: float
 ) -> list[str]:
@@ -305,11 +367,17 @@ def main() -> None:
         print(json.dumps(measure(engine, data, names, args.repeats, args.cap, args.budget)))
         return
     results: dict[tuple[str, int], dict] = {}
+    commands: dict[int, dict] = {}
     started = time.monotonic()
     left = {engine: list(names) for engine in args.engines}  # a query past the cap is not run again
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
-            data = Path(args.data) if scale == 1 else scaled_copy(args.data, scale, Path(tmp) / f"x{scale}")
+            data = (
+                nquads_path(args.data).resolve().parent
+                if scale == 1
+                else scaled_copy(args.data, scale, Path(tmp) / f"x{scale}", stored=True)
+            )
+            commands[scale] = one_shot(data)
             for engine in args.engines:
                 if engine != "oxigraph" and scale > args.rdflib_max_scale:
                     print(f"{engine} {scale}x skipped (--rdflib-max-scale)", file=sys.stderr)
@@ -326,7 +394,7 @@ def main() -> None:
                 print(f"{engine} {scale}x measured ({time.monotonic() - started:.0f} s)", file=sys.stderr)
             if scale != 1:
                 shutil.rmtree(data, ignore_errors=True)  # 300x is gigabytes
-    text = table(results, names, args.engines, args.scales, args.cap)
+    text = table(results, names, args.engines, args.scales, args.cap) + commands_table(commands)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "queries.md").write_text(text, encoding="utf-8")
     print(text, end="")
