@@ -614,8 +614,13 @@ def _execute(
 ) -> Result:
     """``parse=False`` is for the shipped library's own texts only (see run())."""
     check_read_only(text)
+    key = _graph_key(engine, data)
+    # One query on the on-disk store, from a process with one thread (a CLI command): the query
+    # runs in a fork of this process, with the same limits, rather than in a query server's child.
+    forked = key[0] == engines.STORED_OXIGRAPH and query_process.single_threaded()
     if timeout is not None:
-        query_process.server()  # started now, it imports and loads while this process parses
+        if not forked:
+            query_process.server()  # started now, it imports and loads while this process parses
         timeout = _number(timeout, "time limit")
         if timeout <= 0:
             raise KGError(f"time limit must be positive, not {timeout:g} s")
@@ -627,7 +632,6 @@ def _execute(
         raise KGError(f"row limit must be at least 1, not {limit}")
     if isinstance(memory, bool) or not isinstance(memory, int) or not (16 <= memory <= MAX_MEMORY_MB):
         raise KGError(f"memory limit must be a whole number of MiB from 16 to {MAX_MEMORY_MB}, not {memory}")
-    key = _graph_key(engine, data)
     try:
         if parse:
             check_local(text)
@@ -645,7 +649,10 @@ def _execute(
         status, payload = query_process.answer(_load(key), job)
     else:
         try:
-            status, payload = query_process.run(key, job, timeout, memory)
+            if forked:
+                status, payload = query_process.run_forked(_load(key), job, timeout, memory)
+            else:
+                status, payload = query_process.run(key, job, timeout, memory)
         except query_process.Stopped:
             raise KGError(
                 f"query stopped: it ran longer than the {timeout:g} s time limit "

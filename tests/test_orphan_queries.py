@@ -131,3 +131,49 @@ def test_a_query_whose_caller_is_stuck_stops_at_its_own_deadline(data_dir):
         os.kill(caller.pid, signal.SIGKILL)
         caller.wait()
     assert _wait_gone(processes, 2.0) == []
+
+
+def _cli(data_dir: Path, timeout: float) -> subprocess.Popen:
+    """A one-query command: it answers from the build's on-disk store in a fork of itself."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "sparql", "--query", RUNAWAY, "--timeout", str(timeout)]
+        + ["--data", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _busy_children(caller: subprocess.Popen, timeout: float = 30) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [p for p in _children().get(caller.pid, []) if _cpu_ticks(p) > 20]
+        if busy:
+            return busy
+        time.sleep(0.05)
+    raise AssertionError(f"the query never started (caller exit code {caller.poll()})")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_killing_a_one_query_command_mid_query_leaves_no_query_process(data_dir, sig):
+    caller = _cli(data_dir, timeout=60)
+    try:
+        children = _busy_children(caller)
+        os.kill(caller.pid, sig)
+        caller.wait(10)
+        assert _wait_gone(children, 2.0) == []
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+            caller.wait()
+
+
+def test_a_one_query_command_that_is_stuck_has_its_query_stop_at_its_own_deadline(data_dir):
+    caller = _cli(data_dir, timeout=2)
+    try:
+        children = _busy_children(caller)
+        os.kill(caller.pid, signal.SIGSTOP)
+        assert _wait_gone(children, 8.0) == []
+    finally:
+        os.kill(caller.pid, signal.SIGKILL)
+        caller.wait()
