@@ -332,10 +332,10 @@ def query(
         emit(render(["name", "summary", "parameters"], rows, fmt), output)
         return
     bindings = parse_params(params)
-    query_library.read_stored_graph()  # one answer, then exit: no loading the whole graph for it
-    result = query_library.run(
-        name, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit, **bindings
-    )
+    with query_library.stored_graph():  # one answer, then exit: no loading the whole graph for it
+        result = query_library.run(
+            name, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit, **bindings
+        )
     _print_result(result, fmt, output)
 
 
@@ -366,10 +366,10 @@ def sparql(
         raise KGError(
             f"the query in {source.name} is not valid UTF-8 (byte {exc.start}): save it as UTF-8"
         ) from None
-    query_library.read_stored_graph()
-    result = query_library.sparql(
-        text, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit
-    )
+    with query_library.stored_graph():
+        result = query_library.sparql(
+            text, data=str(data) if data else None, engine=engine, timeout=timeout, limit=limit
+        )
     _print_result(result, fmt, output)
 
 

@@ -23,9 +23,8 @@ from test_engines_agree import comparable
 
 @pytest.fixture
 def stored():
-    queries.read_stored_graph(True)
-    yield
-    queries.read_stored_graph(False)
+    with queries.stored_graph():
+        yield
 
 
 def _copy_build(data_dir: Path, target: Path) -> Path:
@@ -41,13 +40,12 @@ def test_build_writes_a_store_its_manifest_lists(data_dir):
     assert stored_directory(data_dir) == (data_dir / "current").resolve() / STORED
 
 
-def test_every_library_query_gives_the_same_rows_from_the_store(data_dir, stored):
+def test_every_library_query_gives_the_same_rows_from_the_store(data_dir):
     engine = engines.load_engine(engines.STORED_OXIGRAPH, data_dir)
     assert isinstance(engine, engines.StoredOxigraphEngine)
     for name in queries.library():
-        queries.read_stored_graph(True)
-        on_disk = queries.run(name, data=str(data_dir), limit=100_000)
-        queries.read_stored_graph(False)
+        with queries.stored_graph():
+            on_disk = queries.run(name, data=str(data_dir), limit=100_000)
         in_memory = queries.run(name, data=str(data_dir), limit=100_000)
         assert on_disk.columns == in_memory.columns, name
         assert comparable(on_disk.rows) == comparable(in_memory.rows), name
@@ -100,3 +98,13 @@ def test_nquads_cut_since_the_build_are_refused_though_the_store_is_whole(data_d
     assert stored_directory(copy) is None
     with pytest.raises(KGError, match=r"built graph .*permanence.nq is .*rebuild it"):
         queries.run("statement-counts", data=str(copy))
+
+
+def test_the_cli_leaves_later_queries_in_memory(data_dir):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    done = CliRunner().invoke(cli, ["query", "evidence", "--data", str(data_dir), "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert queries._graph_key("oxigraph", str(data_dir))[0] == "oxigraph"
