@@ -19,6 +19,10 @@ A query child cannot outlive what it serves, whatever happens to the caller:
   cap fails, and the query ends with "query stopped: memory limit ...".
 
 The caller kills the child at its time limit itself; the child's own limits are the backstop.
+
+A command that runs one query on the build's on-disk store and exits (``query``, ``sparql``) has
+one thread, so it forks itself instead (run_forked): the child has the same limits and the same
+death signal, and no server is started for a single answer.
 """
 
 from __future__ import annotations
