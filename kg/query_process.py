@@ -141,15 +141,23 @@ def _answer_one(conn_fd: int, engine: Any) -> None:
         conn.close()
 
 
-def _worker(engine: Any, channel: socket.socket, memory: int) -> None:
-    """A query process: answer one query at a time, for as long as it stays small. Its address space
-    is capped at the server's size plus ``memory`` MiB, so a query that needs more fails to allocate
-    and the process ends; one that grows it lastingly retires it after its answer."""
+def _become_query_process(engine: Any, memory: int) -> int:
+    """In a freshly forked query process: the alarm's default action (it ends the process), the
+    engine prepared, and the address space capped at its size now plus ``memory`` MiB; returns
+    that size."""
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     engine.prepare()  # before the size is taken: an on-disk store's threads are part of the base
     base = _virtual_size()
     cap = base + memory * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return base
+
+
+def _worker(engine: Any, channel: socket.socket, memory: int) -> None:
+    """A query process: answer one query at a time, for as long as it stays small. Its address space
+    is capped at the server's size plus ``memory`` MiB, so a query that needs more fails to allocate
+    and the process ends; one that grows it lastingly retires it after its answer."""
+    base = _become_query_process(engine, memory)
     while True:
         try:
             _, fds, _, _ = socket.recv_fds(channel, 16, 1)
@@ -335,23 +343,27 @@ class QueryServer:
                 theirs.close()
             if kind == "error":
                 return "error", value
-            pid = value
-            conn = Connection(mine.detach())
-            try:
-                conn.send((*job, timeout, memory))
-                if not conn.poll(timeout):
-                    _kill(pid)
-                    raise Stopped
-                try:
-                    return conn.recv()
-                except (EOFError, OSError):
-                    raise Died from None
-            finally:
-                conn.close()
+            return _ask(Connection(mine.detach()), value, job, timeout, memory)
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+
+def _ask(conn: Connection, pid: int, job: Job, timeout: float, memory: int) -> tuple[str, Any]:
+    """Send the job to query process ``pid`` over ``conn`` (then closed) and wait for its answer;
+    kill it at the time limit (Stopped), or report that it ended without an answer (Died)."""
+    try:
+        conn.send((*job, timeout, memory))
+        if not conn.poll(timeout):
+            _kill(pid)
+            raise Stopped
+        try:
+            return conn.recv()
+        except (EOFError, OSError):
+            raise Died from None
+    finally:
+        conn.close()
 
 
 def _kill(pid: int) -> None:
@@ -413,26 +425,14 @@ def run_forked(engine: Any, job: Job, timeout: float, memory: int) -> tuple[str,
         try:
             mine.close()
             die_with_parent(parent)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            engine.prepare()
-            cap = _virtual_size() + memory * 2**20
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            _become_query_process(engine, memory)
             _answer_one(theirs.detach(), engine)
         finally:
             os._exit(0)
     theirs.close()
-    conn = Connection(mine.detach())
     try:
-        conn.send((*job, timeout, memory))
-        if not conn.poll(timeout):
-            _kill(pid)
-            raise Stopped
-        try:
-            return conn.recv()
-        except (EOFError, OSError):
-            raise Died from None
+        return _ask(Connection(mine.detach()), pid, job, timeout, memory)
     finally:
-        conn.close()
         os.waitpid(pid, 0)
 
 
