@@ -271,6 +271,16 @@ def serve(control_fd: int, parent: int) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+def child_environment() -> dict[str, str]:
+    """The environment for a ``python -m kg.…`` child process: this kg first on its path, however
+    this one was imported (an installed package, a checkout)."""
+    package_root = str(Path(__file__).resolve().parent.parent)
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+    }
+
+
 class _ServerGone(Exception):
     pass
 
@@ -281,11 +291,7 @@ class QueryServer:
     def __init__(self) -> None:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         theirs.set_inheritable(True)
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-        }
+        env = child_environment()
         command = [sys.executable, "-m", "kg.query_process", str(theirs.fileno()), str(os.getpid())]
         started = threading.Event()
         failure: list[BaseException] = []

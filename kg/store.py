@@ -196,16 +196,13 @@ def write_stored(directory: Path, nquads: Path) -> None:
     """Write the on-disk store of a build from its N-Quads file, in a process of its own: RocksDB
     starts threads that stay for the life of the process, and a builder that forks afterwards (a
     test, a benchmark) would give its children a store with none. The writer dies with the build."""
-    package_root = str(Path(__file__).resolve().parent.parent)  # this kg, however it was imported
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-    }
+    from .query_process import child_environment
+
     done = subprocess.run(
         [sys.executable, "-m", "kg.store", str(nquads), str(directory), str(os.getpid())],
         capture_output=True,
         text=True,
-        env=env,
+        env=child_environment(),
     )
     if done.returncode != 0:
         problem = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
