@@ -5,7 +5,8 @@ its whole named graph (statements, evidence, durations, passages) with every cou
 passage and document IRI rewritten, plus the descriptions of the council and of its document
 (type, id, label, file) from the ontology and provenance graphs. Each copy has a document of its
 own, as every real council does, with the same text and file. Ontology, law, claims and
-divergences are not copied: they describe the law and the five real councils.
+divergences are not copied: they describe the law and the five real councils. The build's
+coverage (which councils say something of each kind) lists the copies beside their originals.
 The result is a real graph with N times as many council statements, not the same triples
 repeated (a repeated triple would be stored once).
 
@@ -23,6 +24,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
+from kg.coverage import COVERING_COUNCIL_IDS, SEPARATOR
 from kg.store import MANIFEST, MANIFEST_VERSION, NQUADS, STORED, nquads_path, write_stored
 from kg.vocab import ID, PK
 
@@ -71,7 +73,15 @@ def scaled_quads(quads: list[ox.Quad], factor: int) -> Iterator[ox.Quad]:
             about.setdefault(quad.subject.value[len(COUNCIL) :], []).append(quad)
         elif isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(DOCUMENT):
             about.setdefault(quad.subject.value[len(DOCUMENT) :].split("/")[0], []).append(quad)
-    yield from quads
+    for quad in quads:
+        if quad.predicate == COVERING_COUNCIL_IDS and isinstance(quad.object, ox.Literal):
+            # The build's coverage lists the councils that say something; their copies say it too.
+            ids = quad.object.value.split(SEPARATOR)
+            ids += [f"{i}-copy{k}" for i in ids if i in graphs for k in range(2, factor + 1)]
+            quad = ox.Quad(
+                quad.subject, quad.predicate, ox.Literal(SEPARATOR.join(sorted(ids))), quad.graph_name
+            )
+        yield quad
     for k in range(2, factor + 1):
         for council in sorted(graphs):
             copy = f"{council}-copy{k}"

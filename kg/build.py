@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from . import __version__, store
 from .claims import claim_quads
+from .coverage import coverage_quads
 from .errors import KGError
 from .extract import curated, durations, grid, passages, structured
 from .extract.passages import Passage
@@ -497,6 +498,7 @@ def dataset_quads(extraction: Extraction, onto: Ontology | None = None) -> list[
     quads += divergence_quads(onto, extraction.divergences)
     quads += claim_quads(onto, extraction.statements)
     quads += match_key_quads(quads)
+    quads += coverage_quads(quads)
     unique = {str(q): q for q in quads}
     return [unique[k] for k in sorted(unique, key=_sort_key)]
 
