@@ -598,14 +598,14 @@ def execute(
     engine: str = engines.DEFAULT_ENGINE,
     timeout: float | None = DEFAULT_TIMEOUT,
     limit: int = DEFAULT_LIMIT,
-    check: bool = True,
     memory: int = DEFAULT_MEMORY_MB,
 ) -> Result:
     """Run a read-only query with variables (names without ``?``) bound to terms.
 
     The query runs in a child of the query server (kg.query_process), stopped at ``timeout``
     seconds and ``memory`` MiB. ``timeout=None`` runs it in this process with neither limit: for
-    trusted queries only. ``check`` is kept for callers; every query is checked."""
+    trusted queries only. Every query is checked: it is read-only and reaches nothing beyond the
+    graph."""
     return _execute(text, bindings, data, engine, timeout, limit, memory, parse=True)
 
 

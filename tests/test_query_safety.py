@@ -144,9 +144,7 @@ def test_no_query_reaches_beyond_the_graph(data_dir, engine, listener):
         with pytest.raises(KGError, match=message):
             queries.sparql(template.replace("{url}", url), data=str(data_dir), engine=engine, timeout=None)
         with pytest.raises(KGError, match=message):
-            queries.execute(
-                template.replace("{url}", url), {}, data=str(data_dir), engine=engine, check=False
-            )
+            queries.execute(template.replace("{url}", url), {}, data=str(data_dir), engine=engine)
     assert requests == []
 
 
