@@ -96,6 +96,11 @@ _INTEGERS = {
 }
 
 
+_BOOLEAN = _XSD + "boolean"
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+_FLOATS = {_XSD + t for t in ("decimal", "double", "float")}
+
+
 def _python(term: Any) -> Any:
     """A result value as plain Python, the same whichever engine produced it."""
     if term is None:
@@ -113,6 +118,13 @@ def _python(term: Any) -> Any:
                 return int(term.value)
             except ValueError:
                 return term.value  # ill-formed: rdflib gives its lexical form too
+        if datatype == _BOOLEAN and term.value in _BOOLEANS:
+            return _BOOLEANS[term.value]
+        if datatype in _FLOATS:
+            try:
+                return float(term.value)
+            except ValueError:
+                pass  # ill-formed: as rdflib reads it, below
         import rdflib
 
         term = rdflib.Literal(term.value, datatype=datatype)

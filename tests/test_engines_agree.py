@@ -3,11 +3,15 @@ typed parameters, and the Python types of values."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+import rdflib
 
 from kg import queries
+from kg.engines import _python
 
 FIXTURES = Path(__file__).parent / "fixtures" / "queries"
 # rdflib is tens of times slower; a generous limit keeps a slow query from failing as a stop.
@@ -77,3 +81,24 @@ def test_values_come_back_as_the_same_python_types(data_dir):
         ]
     )
     assert [type(v) for v in oxigraph[0]] == [type(v) for v in rdflib[0]]
+
+
+@pytest.mark.parametrize(
+    "lexical, datatype",
+    [
+        ("true", "boolean"),
+        ("0", "boolean"),
+        ("maybe", "boolean"),
+        ("-0.50", "decimal"),
+        ("x", "decimal"),
+        ("INF", "double"),
+        ("1e3", "float"),
+    ],
+)
+def test_booleans_and_numbers_read_directly_as_rdflib_reads_them(lexical, datatype):
+    iri = "http://www.w3.org/2001/XMLSchema#" + datatype
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rdflib warns of the ill-formed ones
+        expected = _python(rdflib.Literal(lexical, datatype=iri))
+    got = _python(ox.Literal(lexical, datatype=ox.NamedNode(iri)))
+    assert (got, type(got)) == (expected, type(expected))
