@@ -9,10 +9,11 @@ English council. Here
 - each kind, and each kind with a subject some council speaks of, gets a ``pk:Coverage`` node in
   the coverage graph, whose ``pk:coveringCouncilIds`` lists the ids of the councils with at least
   one such statement (sorted, ``|``-separated), so a council is tested with one string match; and
-- each council's document gets ``pk:statementCount``, the number of statements extracted from it.
+- each council's document gets ``pk:statementCount``, the number of statements extracted from it,
+  and a ``pk:StatementTally`` per kind with the number of that kind.
 
 Our modelling, never a council's words: the coverage graph is attributed to the project, and a
-document's count sits in its council's graph only so that a copy of the council carries it
+document's counts sit in its council's graph only so that a copy of the council carries them
 (``benchmarks/scale.py``, which also adds the copies to the lists).
 """
 
@@ -72,11 +73,13 @@ def coverage_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
             documents[s] = o
     covered: dict[tuple[ox.NamedNode, ox.NamedNode | None], set[str]] = defaultdict(set)
     counts: dict[ox.NamedNode, int] = defaultdict(int)
+    tallies: dict[tuple[ox.NamedNode, ox.NamedNode], int] = defaultdict(int)
     for statement, council in councils.items():
         counts[council] += len(evidence[statement])
         if council not in council_ids:
             continue
         for kind in kinds[statement]:
+            tallies[(council, kind)] += 1
             for subject in (None, *subjects[statement]):
                 covered[(kind, subject)].add(council_ids[council])
     out = []
@@ -96,4 +99,15 @@ def coverage_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
             out.append(
                 ox.Quad(documents[council], pk("statementCount"), count, council_graph(council_ids[council]))
             )
+    for (council, kind), n in tallies.items():
+        if council not in documents:
+            continue
+        document, graph = documents[council], council_graph(council_ids[council])
+        tally = ox.NamedNode(f"{document.value}/tally/{kind.value.rsplit('#', 1)[-1]}")
+        out += [
+            ox.Quad(tally, _TYPE, pk("StatementTally"), graph),
+            ox.Quad(tally, pk("tallyOf"), document, graph),
+            ox.Quad(tally, pk("tallyKind"), kind, graph),
+            ox.Quad(tally, pk("statementCount"), ox.Literal(str(n), datatype=_INTEGER), graph),
+        ]
     return out

@@ -12,7 +12,7 @@ import pytest
 
 from kg import engines
 from kg.coverage import COVERAGE_GRAPH, coverage_quads
-from kg.vocab import ID, RDF, council_graph, pk
+from kg.vocab import ID, RDF, XSD, council_graph, pk
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import scale  # noqa: E402
@@ -64,6 +64,20 @@ def test_each_document_counts_the_statements_taken_from_it(engine):
     assert len(counted) == 5
 
 
+def test_each_document_counts_its_statements_of_each_kind(engine):
+    tallied = _rows(
+        engine,
+        """SELECT ?c ?kind ?n WHERE {
+             ?t a pk:StatementTally ; pk:tallyOf ?d ; pk:tallyKind ?kind ; pk:statementCount ?n .
+             ?c pk:document ?d }""",
+    )
+    counts = _rows(
+        engine, "SELECT ?c ?kind (COUNT(?s) AS ?n) WHERE { ?s pk:council ?c ; a ?kind } GROUP BY ?c ?kind"
+    )
+    assert tallied == counts
+    assert len(tallied) > 50
+
+
 def _statement(council: str, n: int, kind: str, subject: str | None = None) -> list[ox.Quad]:
     s = ox.NamedNode(f"{ID}statement/{council}/{n}")
     g = council_graph(council)
@@ -103,16 +117,16 @@ def test_coverage_is_per_kind_and_per_kind_and_subject_with_ids_sorted():
         "Timescale": "alpha",
         "Timescale/option/adoption": "alpha",
     }
-    assert {q.graph_name for q in coverage_quads(quads) if q.predicate != pk("statementCount")} == {
-        COVERAGE_GRAPH
-    }
+    graphs = {q.graph_name for q in coverage_quads(quads) if str(q.subject).startswith(f"<{ID}coverage/")}
+    assert graphs == {COVERAGE_GRAPH}
 
 
 def test_a_repeated_triple_is_one_statement_and_the_count_is_in_the_councils_graph():
     quads = _council("alpha") + _statement("alpha", 1, "Advantage") * 2 + _statement("alpha", 2, "Advantage")
     counts = [q for q in coverage_quads(quads) if q.predicate == pk("statementCount")]
-    assert [(q.subject.value, q.object.value, q.graph_name) for q in counts] == [
-        (f"{ID}document/alpha", "2", council_graph("alpha"))
+    assert sorted((str(q.subject), str(q.object), q.graph_name) for q in counts) == [
+        (f"<{ID}document/alpha/tally/Advantage>", f'"2"^^<{XSD}integer>', council_graph("alpha")),
+        (f"<{ID}document/alpha>", f'"2"^^<{XSD}integer>', council_graph("alpha")),
     ]
 
 
