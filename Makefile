@@ -65,6 +65,7 @@ test: system-deps install-test
 benchmark: build
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/queries.py
+	$(BIN)/python benchmarks/floor.py
 	$(BIN)/python benchmarks/app_pages.py
 
 clean:
