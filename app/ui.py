@@ -61,7 +61,7 @@ def graph_location() -> tuple[str, float]:
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _run(name: str, data: str, built: float, params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    result = queries.run(name, data=data, **dict(params))
+    result = queries.run(name, data=data, limit=None, **dict(params))
     frame = pd.DataFrame(result.rows, columns=result.columns)
     frame.attrs["note"] = getattr(result, "note", "")
     return frame
@@ -82,7 +82,7 @@ def ask_sparql(text: str, timeout: float, limit: int) -> tuple[pd.DataFrame, str
 
 @st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _labels(data: str, built: float) -> dict[tuple[str, str], str]:
-    result = queries.run("app-labels", data=data)
+    result = queries.run("app-labels", data=data, limit=None)
     return {(kind, ident): label for kind, ident, label in result.rows}
 
 
@@ -413,7 +413,7 @@ def cited(
 
 @st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _nodes(data: str, built: float) -> pd.DataFrame:
-    result = queries.run("app-graph-nodes", data=data)
+    result = queries.run("app-graph-nodes", data=data, limit=None)
     return pd.DataFrame(result.rows, columns=result.columns).drop_duplicates("node").set_index("node")
 
 
@@ -424,7 +424,7 @@ def nodes() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _edges(data: str, built: float) -> pd.DataFrame:
-    result = queries.run("app-graph-edges", data=data)
+    result = queries.run("app-graph-edges", data=data, limit=None)
     return pd.DataFrame(result.rows, columns=result.columns)
 
 
@@ -470,7 +470,7 @@ def ask_library(name: str, timeout: float, limit: int, **params: str) -> pd.Data
 
 @st.cache_resource(show_spinner=False)  # shared, never copied: read thousands of times a run
 def _places(data: str, built: float) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
-    result = queries.run("app-evidence-spans", data=data)
+    result = queries.run("app-evidence-spans", data=data, limit=None)
     places: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
     for row in result.records():
         places.setdefault((row["council"], row["quote"]), []).append(

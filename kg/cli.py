@@ -174,7 +174,7 @@ def build(out: Path) -> None:
 @user_errors
 def stats(data: Path | None, fmt: str, output: Path | None) -> None:
     """Statements per council and kind."""
-    result = query_library.run("statement-counts", data=str(data) if data else None)
+    result = query_library.run("statement-counts", data=str(data) if data else None, limit=None)
     emit(render(result.columns, result.rows, fmt), output)
 
 

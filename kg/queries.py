@@ -381,7 +381,7 @@ def get(name: str) -> Query:
 
 
 DEFAULT_TIMEOUT = 10.0
-DEFAULT_LIMIT = 10_000
+DEFAULT_LIMIT = 10_000  # rows shown to a person; None asks for every row (see _check_limit)
 DEFAULT_MEMORY_MB = 512  # what one query may add to the loaded graph's process
 MAX_TIMEOUT = 3600.0
 MAX_MEMORY_MB = 65536
@@ -591,21 +591,33 @@ def _number(value: Any, what: str) -> float:
     return number
 
 
+def _check_limit(limit: int | None) -> None:
+    # A caller that needs the whole answer (an export, the app's tables, decision support) asks for
+    # every row: a default limit would cut it quietly once the graph is large enough.
+    if limit is None:
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise KGError(f"row limit must be a whole number, not '{str(limit)[:40]}'")
+    if limit < 1:
+        raise KGError(f"row limit must be at least 1, not {limit}")
+
+
 def execute(
     text: str,
     bindings: dict[str, Term | str] | None = None,
     data: str | None = None,
     engine: str = engines.DEFAULT_ENGINE,
     timeout: float | None = DEFAULT_TIMEOUT,
-    limit: int = DEFAULT_LIMIT,
+    limit: int | None = DEFAULT_LIMIT,
     memory: int = DEFAULT_MEMORY_MB,
 ) -> Result:
     """Run a read-only query with variables (names without ``?``) bound to terms.
 
     The query runs in a child of the query server (kg.query_process), stopped at ``timeout``
     seconds and ``memory`` MiB. ``timeout=None`` runs it in this process with neither limit: for
-    trusted queries only. Every query is checked: it is read-only and reaches nothing beyond the
-    graph."""
+    trusted queries only. ``limit`` rows at most (the result says whether more were cut);
+    ``limit=None`` for every row. Every query is checked: it is read-only and reaches nothing beyond
+    the graph."""
     return _execute(text, bindings, data, engine, timeout, limit, memory, parse=True)
 
 
@@ -615,7 +627,7 @@ def _execute(
     data: str | None,
     engine: str,
     timeout: float | None,
-    limit: int,
+    limit: int | None,
     memory: int,
     parse: bool,
 ) -> Result:
@@ -633,10 +645,7 @@ def _execute(
             raise KGError(f"time limit must be positive, not {timeout:g} s")
         if not timeout <= MAX_TIMEOUT:  # also nan and inf
             raise KGError(f"time limit must be a number of seconds up to {MAX_TIMEOUT:g}, not {timeout:g}")
-    if isinstance(limit, bool) or not isinstance(limit, int):
-        raise KGError(f"row limit must be a whole number, not '{str(limit)[:40]}'")
-    if limit < 1:
-        raise KGError(f"row limit must be at least 1, not {limit}")
+    _check_limit(limit)
     if isinstance(memory, bool) or not isinstance(memory, int) or not (16 <= memory <= MAX_MEMORY_MB):
         raise KGError(f"memory limit must be a whole number of MiB from 16 to {MAX_MEMORY_MB}, not {memory}")
     try:
@@ -695,7 +704,7 @@ def current_endpoint() -> str | None:
 
 
 def _remote(
-    text: str, bindings: dict[str, Term], endpoint: str, timeout: float | None, limit: int, check: bool
+    text: str, bindings: dict[str, Term], endpoint: str, timeout: float | None, limit: int | None, check: bool
 ) -> Result:
     """The same checks as execute(), then the query sent to a SPARQL endpoint (kg.remote)."""
     from . import remote
@@ -703,8 +712,7 @@ def _remote(
     check_read_only(text)
     if check:
         check_local(text)
-    if limit < 1:
-        raise KGError(f"row limit must be at least 1, not {limit}")
+    _check_limit(limit)
     columns, rows = remote.select(endpoint, text, bindings, timeout, limit)
     return Result(*query_process.visible(columns, rows, limit))
 
@@ -714,7 +722,7 @@ def run(
     data: str | None = None,
     engine: str = engines.DEFAULT_ENGINE,
     timeout: float | None = DEFAULT_TIMEOUT,
-    limit: int = DEFAULT_LIMIT,
+    limit: int | None = DEFAULT_LIMIT,
     endpoint: str | None = None,
     **params: Any,
 ) -> Result:
@@ -742,7 +750,7 @@ def sparql(
     data: str | None = None,
     engine: str = engines.DEFAULT_ENGINE,
     timeout: float | None = DEFAULT_TIMEOUT,
-    limit: int = DEFAULT_LIMIT,
+    limit: int | None = DEFAULT_LIMIT,
     endpoint: str | None = None,
 ) -> Result:
     """Run an ad-hoc read-only SPARQL query (the standard prefixes are predeclared), on the built

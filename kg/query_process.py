@@ -47,8 +47,8 @@ from .errors import KGError
 
 # (engine, the data location as given, the resolved N-Quads file, its mtime in ns, its size)
 GraphKey = tuple[str, str, str, int, int]
-# (query text, variable -> Term, row limit)
-Job = tuple[str, dict[str, Any], int]
+# (query text, variable -> Term, row limit or None for every row)
+Job = tuple[str, dict[str, Any], int | None]
 
 DEADLINE_GRACE = 1.0  # the child's own deadline runs this much past the caller's (seconds)
 _PR_SET_PDEATHSIG = 1
@@ -80,11 +80,14 @@ def _virtual_size() -> int:
     return 0
 
 
-def visible(columns: list[str], rows: Any, limit: int) -> tuple[list[str], list[list[Any]], bool]:
-    """The columns users see (not the "_" ones: bound parameters), at most ``limit`` rows of them,
-    and whether more were there. ``rows`` may be a stream: one row past the limit is read."""
+def visible(columns: list[str], rows: Any, limit: int | None) -> tuple[list[str], list[list[Any]], bool]:
+    """The columns users see (not the "_" ones: bound parameters), at most ``limit`` rows of them
+    (every row if None), and whether more were there. ``rows`` may be a stream: one row past the
+    limit is read."""
     keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-    kept = [[row[i] for i in keep] for row in islice(rows, limit + 1)]
+    kept = [[row[i] for i in keep] for row in islice(rows, None if limit is None else limit + 1)]
+    if limit is None:
+        return [columns[i] for i in keep], kept, False
     return [columns[i] for i in keep], kept[:limit], len(kept) > limit
 
 

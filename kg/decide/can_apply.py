@@ -105,6 +105,7 @@ def _vocabulary(data: str | None, endpoint: str | None) -> Vocabulary:
                      BIND ("child-status" AS ?what) }
            }""",
         data=data,
+        limit=None,
     ).rows
     found: dict[str, dict[str, Any]] = {}
     for what, key, value in rows:
@@ -355,7 +356,7 @@ def can_apply(
     if council is not None:
         _choose("council", council, vocab.councils)
     case = make_case(vocab, order, relationship, lived_with, consent, child_in_care, in_force, looked_after)
-    result = queries.run("applicant-conditions", data=data, order=order, council="")
+    result = queries.run("applicant-conditions", data=data, limit=None, order=order, council="")
     criteria = [dict(zip(result.columns, row)) for row in result.rows]
     order_label = vocab.orders[order].lower()
 

@@ -38,12 +38,12 @@ class Comparison:
 def library(name: str, data: str | None = None, **params: Any) -> queries.Result:
     """A library query, run in this process: the library's own queries with checked parameters are
     trusted, and a query process per call costs more than these small queries do."""
-    return queries.run(name, data=data, timeout=None, **params)
+    return queries.run(name, data=data, timeout=None, limit=None, **params)
 
 
 def ask(text: str, data: str | None = None) -> queries.Result:
     """An ad-hoc query of ours (trusted, like the library's), run in this process."""
-    return queries.sparql(text, data=data, timeout=None)
+    return queries.sparql(text, data=data, timeout=None, limit=None)
 
 
 def known_ids(data: str | None = None) -> dict[str, list[str]]:

@@ -26,7 +26,7 @@ def status_graph(data: str | None = None) -> nx.DiGraph:
     """Statuses as nodes (id, label, kind: order or status), transitions as edges with evidence."""
     import networkx as nx  # here: can-apply and the other commands need not pay for importing it
 
-    result = queries.run("routes", data=data, status="")
+    result = queries.run("routes", data=data, limit=None, status="")
     graph = nx.DiGraph()
     for values in result.rows:
         row = dict(zip(result.columns, values))

@@ -1,0 +1,100 @@
+"""What needs a whole answer gets every row: the default row limit (10,000 rows, for a person
+reading a result) must never cut quietly what the app draws, what decision support decides on or
+what `stats` counts. At 30x, the size of every English council, the app's graph edges, its nodes and
+the evidence spans decision support looks offsets up in are all over 10,000 rows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import decide, queries
+from kg.query_process import visible
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scale import scaled_copy  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def doubled(data_dir, tmp_path_factory) -> str:
+    return str(scaled_copy(data_dir, 2, tmp_path_factory.mktemp("x2")))
+
+
+@pytest.fixture
+def limits_asked(monkeypatch) -> list:
+    """The row limit of every query run from now on, embedded or remote."""
+    asked: list = []
+    execute, remote = queries._execute, queries._remote
+
+    def spy_execute(text, bindings, data, engine, timeout, limit, *rest, **kw):
+        asked.append(limit)
+        return execute(text, bindings, data, engine, timeout, limit, *rest, **kw)
+
+    def spy_remote(text, bindings, endpoint, timeout, limit, *rest, **kw):
+        asked.append(limit)
+        return remote(text, bindings, endpoint, timeout, limit, *rest, **kw)
+
+    monkeypatch.setattr(queries, "_execute", spy_execute)
+    monkeypatch.setattr(queries, "_remote", spy_remote)
+    return asked
+
+
+def test_every_row_is_returned_when_no_limit_is_asked(doubled):
+    count = queries.sparql(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . FILTER (isIRI(?o) && STRSTARTS(STR(?p), STR(pk:))) }",
+        data=doubled,
+    ).rows[0][0]
+    assert count > queries.DEFAULT_LIMIT  # the case this file is about: a graph past the default
+    shown = queries.run("app-graph-edges", data=doubled)
+    assert shown.truncated and len(shown.rows) == queries.DEFAULT_LIMIT and "more were cut" in shown.note
+    whole = queries.run("app-graph-edges", data=doubled, limit=None)
+    assert not whole.truncated and whole.note == "" and len(whole.rows) > queries.DEFAULT_LIMIT
+    assert whole.rows[: queries.DEFAULT_LIMIT] == shown.rows
+
+
+def test_no_limit_reads_a_stream_to_its_end():
+    rows = iter([[n, "x"] for n in range(25)])
+    assert visible(["n", "_bound"], rows, None) == (["n"], [[n] for n in range(25)], False)
+    assert visible(["n"], iter([[n] for n in range(25)]), 10)[2] is True
+
+
+@pytest.mark.parametrize("limit", [0, -1, 2.5, True, "10"])
+def test_a_row_limit_that_is_not_none_or_a_positive_whole_number_is_refused(data_dir, limit):
+    with pytest.raises(queries.KGError, match="row limit must be"):
+        queries.run("statement-counts", data=str(data_dir), limit=limit)
+
+
+def test_decision_support_decides_on_every_row(data_dir, limits_asked):
+    data = str(data_dir)
+    decide.options(9, weights={"stability": 1}, data=data)
+    decide.can_apply("special-guardianship-order", "relative", lived_with="14m", data=data)
+    decide.routes("care-order", data=data)
+    decide.compare(["medway", "enfield"], kind="advantage", data=data)
+    assert limits_asked and set(limits_asked) == {None}, limits_asked
+
+
+def test_stats_counts_every_row(data_dir, limits_asked):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["stats", "--data", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert limits_asked == [None]
+
+
+def test_the_apps_own_tables_hold_every_row(data_dir, limits_asked):
+    sys.path.insert(0, str(ROOT / "app"))
+    import ui
+
+    data = str(data_dir)
+    built = Path(queries.nquads_path(data)).stat().st_mtime
+    for table in (ui._nodes, ui._edges, ui._places, ui._labels):
+        table.clear()
+        table(data, built)
+    ui._run.clear()
+    ui._run("coverage-matrix", data, built, ())
+    assert len(limits_asked) == 5 and set(limits_asked) == {None}, limits_asked
