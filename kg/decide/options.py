@@ -17,6 +17,7 @@ theme's contribution is shown with the quotes behind it. Without weights there i
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, Mapping, Sequence
 
@@ -31,7 +32,31 @@ FORMULA = (
 
 
 def _split(value: Any) -> list[str]:
-    return [v for v in str(value or "").split("|") if v]
+    """A joined list of ids as a sorted list: GROUP_CONCAT's order is the engine's (and the store's),
+    and the same graph must give the same answer on every engine and endpoint."""
+    return sorted(v for v in str(value or "").split("|") if v)
+
+
+def _in_document_order(value: Any) -> Any:
+    """Every list of quotes in ``value`` sorted by council and place in the document (then by what
+    it says): library rows tied on a query's ORDER BY come in the engine's (and the store's) order,
+    and the same graph must give the same answer on every engine and endpoint."""
+    if isinstance(value, dict):
+        return {k: _in_document_order(v) for k, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "quote" in v for v in value):
+        return sorted(
+            (_in_document_order(v) for v in value),
+            key=lambda i: (
+                i.get("council") or "",
+                i.get("start") is None,
+                i.get("start") or 0,
+                i.get("end") or 0,
+                json.dumps(i, sort_keys=True, default=str),
+            ),
+        )
+    if isinstance(value, list):
+        return [_in_document_order(v) for v in value]
+    return value
 
 
 def themes(data: str | None = None) -> list[str]:
@@ -319,6 +344,8 @@ def options(
                 offsets.item(row["council"], row["quote"], row["section"], council=row["council"])
             )
 
+    per = _in_document_order(per)
+    divergences = _in_document_order(divergences)
     result_options = []
     for option in sorted(per):
         entry = {
@@ -340,8 +367,8 @@ def options(
         "council": council,
         "needs": list(needs),
         "weights": weights or None,
-        "planning_age_guidance": general_age,
-        "planning_timescales": planning_timescales,
+        "planning_age_guidance": _in_document_order(general_age),
+        "planning_timescales": _in_document_order(planning_timescales),
         "options": result_options,
         "ordering": _ordering(result_options, weights) if weights else None,
         "formula": FORMULA if weights else None,
