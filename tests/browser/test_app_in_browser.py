@@ -18,23 +18,16 @@ import pytest
 
 from kg import queries
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from chromium import ARGS, CHROMIUM  # noqa: E402
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1440, "height": 900}
 
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
+    not Path(CHROMIUM).exists(),
     reason="Debian chromium is not at /usr/bin/chromium (apt-get install -y chromium; make test does it)",
 )
 
@@ -94,7 +87,7 @@ def browser(tmp_path_factory):
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
+            executable_path=CHROMIUM,
             args=ARGS,
             viewport=VIEWPORT,
         )
