@@ -46,17 +46,17 @@ def home() -> None:
 # default is a hidden page that opens the overview at "/overview".
 HOME = st.Page(home, title="Overview", url_path="home", default=True, visibility="hidden")
 page = st.navigation({**PAGES, "": [HOME]})
-st.sidebar.caption(
-    "Five English councils' permanence guidance. Every council fact is shown in the council's own "
-    "words with a link to its place in the document; notes marked *our annotation* are ours."
-)
-st.sidebar.caption(ui.NOTICE)
-
 try:
     data, _ = ui.graph_location()
 except ui.GraphMissing as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
+st.sidebar.caption(
+    f"{ui.how_many_councils().capitalize()} English councils' permanence guidance. Every council fact "
+    "is shown in the council's own words with a link to its place in the document; notes marked "
+    "*our annotation* are ours."
+)
+st.sidebar.caption(ui.NOTICE)
 st.sidebar.caption(f"Graph: `{data}`")
 
 try:

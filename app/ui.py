@@ -131,6 +131,16 @@ def councils() -> list[str]:
     return ids("council")
 
 
+_SMALL_NUMBERS = "no one two three four five six seven eight nine ten".split()
+
+
+def how_many_councils() -> str:
+    """How many councils the graph holds, in words up to ten ("five"): the app names no number of
+    its own, so a graph of every English council is not called five."""
+    n = len(councils())
+    return _SMALL_NUMBERS[n] if n < len(_SMALL_NUMBERS) else f"{n:,}"
+
+
 def council_name(ident: Any) -> str:
     return label("council", ident)
 

@@ -79,6 +79,23 @@ def test_overview_shows_councils_documents_annotations_coverage_and_counts(open_
     assert counts.loc["All statements"].to_dict() == total
 
 
+def test_the_app_counts_the_councils_of_the_graph_it_serves(data_dir, tmp_path, monkeypatch):
+    """Five at first; a graph of more councils (scale.py's copies) is not called five."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from scale import scaled_copy
+
+    for graph, words in ((data_dir, "five"), (scaled_copy(data_dir, 3, tmp_path / "x3"), "15")):
+        monkeypatch.setenv("PERMANENCE_KG_DATA", str(graph))
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title[0].value == f"Permanence guidance of {words} councils"
+        assert f"{words.capitalize()} English councils' permanence guidance" in at.sidebar.caption[0].value
+
+
 def test_overview_flags_an_overdue_review(open_page, data_dir):
     dates = queries.run("document-dates", data=str(data_dir)).records()
     at = open_page("overview")

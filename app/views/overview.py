@@ -1,4 +1,4 @@
-"""Overview: the five councils and their documents (dates as stated, overdue reviews, our
+"""Overview: the councils and their documents (dates as stated, overdue reviews, our
 annotations), how each council presents each permanence option, and how much of each kind of
 statement each document gives."""
 
@@ -41,9 +41,10 @@ def strength(presentation: str) -> int:
     return ["#43a047", *COLOURS.values(), "#ef9a9a"].index(colour(presentation))
 
 
-st.title("Permanence guidance of five councils")
+st.title(f"Permanence guidance of {ui.how_many_councils()} councils")
 st.markdown(
-    "**What this is:** an explorer of five English councils' published guidance on permanence for "
+    f"**What this is:** an explorer of {ui.how_many_councils()} English councils' published guidance on "
+    "permanence for "
     "children in care, every fact shown in the council's own words with a link to its place in the "
     "document. **What it is not:** legal advice, or a statement of current practice; where a document "
     "is silent, so is this tool."
