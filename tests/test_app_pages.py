@@ -79,21 +79,35 @@ def test_overview_shows_councils_documents_annotations_coverage_and_counts(open_
     assert counts.loc["All statements"].to_dict() == total
 
 
-def test_the_app_counts_the_councils_of_the_graph_it_serves(data_dir, tmp_path, monkeypatch):
-    """Five at first; a graph of more councils (scale.py's copies) is not called five."""
+def test_the_overview_counts_the_councils_and_shows_a_page_of_them(data_dir, tmp_path, monkeypatch):
+    """Five at first, all shown; a graph of more councils (scale.py's copies: 15 here) is not called
+    five, and its overview shows the first ten until the reader picks others (kept in the URL)."""
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from scale import scaled_copy
 
-    for graph, words in ((data_dir, "five"), (scaled_copy(data_dir, 3, tmp_path / "x3"), "15")):
+    tripled = scaled_copy(data_dir, 3, tmp_path / "x3")
+    for graph, words, shown, params in (
+        (data_dir, "five", 5, {}),
+        (tripled, "15", 10, {}),
+        (tripled, "15", 2, {"councils": "medway,dorset-copy3"}),
+    ):
         monkeypatch.setenv("PERMANENCE_KG_DATA", str(graph))
         at = AppTest.from_file(APP, default_timeout=90)
+        at.switch_page("views/overview.py")
+        for name, value in params.items():
+            at.query_params[name] = value
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert at.title[0].value == f"Permanence guidance of {words} councils"
         assert f"{words.capitalize()} English councils' permanence guidance" in at.sidebar.caption[0].value
+        counts = at.table[-1].value
+        assert len(counts.columns) == shown
+        picked = f"{shown} of 15 councils shown: choose others above."
+        assert (picked in [c.value for c in at.caption]) == (words == "15")
+    assert list(counts.columns) == ["Dorset Council (copy 3)", "Medway Council"]
 
 
 def test_overview_flags_an_overdue_review(open_page, data_dir):
@@ -129,6 +143,28 @@ def test_graph_statement_node_shows_its_evidence_with_a_link_to_the_document(ope
     text = shown_text(at)
     assert row["quote"] in text
     assert f"sources?council={row['council']}&start={row['start']}&end={row['end']}" in text
+
+
+def test_graph_picker_lists_statements_only_while_they_are_few(open_page, data_dir, tmp_path, monkeypatch):
+    """At national scale the picker would send the browser tens of thousands of statements on every
+    run: past STATEMENTS_IN_PICKER (2,000; 4x has 2,364) it lists the other entities and the centre."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from scale import scaled_copy
+
+    def statements_listed(at: AppTest) -> list[str]:
+        return [o for o in at.selectbox(key="url-node").options if "Council statement" in o]
+
+    assert len(statements_listed(open_page("graph", node="opt:adoption"))) > 500
+    monkeypatch.setenv("PERMANENCE_KG_DATA", str(scaled_copy(data_dir, 4, tmp_path / "x4")))
+    at = open_page("graph", node="opt:adoption")
+    assert statements_listed(at) == [] and any("Adoption" in o for o in at.selectbox(key="url-node").options)
+    statement = next(b for b in at.button if b.label.startswith("← about "))
+    statement.click().run()  # a statement made the centre by a click is the one listed
+    assert not at.exception and at.query_params["node"].startswith("stmt:")
+    assert len(statements_listed(at)) == 1
 
 
 def test_graph_depth_and_types_are_in_the_url(open_page):

@@ -21,6 +21,11 @@ TYPES = {
     "divergence": ("Divergence (ours)", "#c62828"),
 }
 MAX_NODES = 250
+# The picker lists every statement while they are few (the five sources: about 600). A graph of
+# every English council has tens of thousands, which the browser would be sent on every run: the
+# picker then lists the rest and the current centre, and statements are reached from their council,
+# option or order (a click), or by URL.
+STATEMENTS_IN_PICKER = 2_000
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,9 +78,13 @@ st.write(
 
 kinds = [t for t in TYPES if t in set(entities["type"])]
 by_type = {t: entities.index[entities["type"] == t].tolist() for t in kinds}
+listed = [t for t in kinds if t != "statement" or len(by_type[t]) <= STATEMENTS_IN_PICKER]
 choices = [
-    ui.compact(i) for t in kinds for i in sorted(by_type[t], key=lambda i: str(entities.at[i, "label"]))
+    ui.compact(i) for t in listed for i in sorted(by_type[t], key=lambda i: str(entities.at[i, "label"]))
 ]
+for wanted in (st.query_params.get("node"), st.session_state.get("url-node")):
+    if wanted and wanted not in choices and ui.expand(wanted) in entities.index:
+        choices.append(wanted)  # a statement centred by URL or by a click, when they are not all listed
 left, middle, right = st.columns([3, 1, 3])
 centre_id = ui.url_choice(
     "node",

@@ -22,6 +22,7 @@ MEANINGS = {
     "mentioned": "only mentioned in passing",
     "absent": "the document never names it",
 }
+SHOWN_AT_FIRST = 10  # councils shown before the reader chooses (all five of the sources)
 COLOURS = {"listed": "#66bb6a", "section": "#9ccc65", "in-sentence": "#dcedc8", "mentioned": "#ffe082"}
 
 
@@ -52,7 +53,16 @@ st.markdown(
 st.caption(ui.NOTICE)
 
 today = date.today()
+everyone = ui.councils()
+# Every council's card, heatmap column and count column while they fit a page; past that (a graph of
+# every English council) the first of them, and the reader picks others.
+chosen = ui.url_list("councils", "Councils", everyone, everyone[:SHOWN_AT_FIRST], ui.council_name)
+if len(chosen) < len(everyone):
+    st.caption(f"{len(chosen)} of {len(everyone):,} councils shown: choose others above.")
+if not chosen:
+    st.stop()
 documents = ui.ask("app-documents")
+documents = documents[documents["council"].isin(chosen)]
 dates = ui.ask("document-dates", today=today.isoformat())
 notes = ui.ask("council-annotations")
 
@@ -108,6 +118,7 @@ st.caption(
     "the option. Hover a cell for its words; the Council by council page shows the quotes."
 )
 matrix = ui.ask("coverage-matrix")
+matrix = matrix[matrix["council"].isin(chosen)]
 order = [c for c in documents["council"]]
 matrix = matrix.assign(
     council_name=matrix["council"].map(ui.short_council_name),
