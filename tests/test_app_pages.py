@@ -165,6 +165,9 @@ def test_graph_picker_lists_statements_only_while_they_are_few(open_page, data_d
     statement.click().run()  # a statement made the centre by a click is the one listed
     assert not at.exception and at.query_params["node"].startswith("stmt:")
     assert len(statements_listed(at)) == 1
+    adoption = open_page("graph", node="opt:adoption")  # 4x: over a thousand statements link to it
+    links = [b for b in adoption.button if b.key.startswith("go-")]
+    assert len(links) == 200 and any("The first 200 of" in c.value for c in adoption.caption)
 
 
 def test_graph_depth_and_types_are_in_the_url(open_page):

@@ -26,6 +26,9 @@ MAX_NODES = 250
 # picker then lists the rest and the current centre, and statements are reached from their council,
 # option or order (a click), or by URL.
 STATEMENTS_IN_PICKER = 2_000
+# Links listed as buttons under the centre: an option at national scale has thousands (every
+# council's statements about it), each a browser element on every run.
+MAX_LINKS = 200
 
 
 @st.cache_resource(show_spinner=False)
@@ -228,8 +231,13 @@ with details:
     )
     if not neighbours:
         st.caption("Nothing.")
+    if len(neighbours) > MAX_LINKS:
+        st.caption(
+            f"The first {MAX_LINKS} of {len(neighbours):,} links, by link and name: open a council, "
+            "option or order to reach the rest."
+        )
     with st.container(height=380, border=False):
-        for i, (relation, other) in enumerate(neighbours):
+        for i, (relation, other) in enumerate(neighbours[:MAX_LINKS]):
             st.button(
                 f"{relation} {short(entities.loc[other], 70)}",
                 key=f"go-{i}-{other}",
