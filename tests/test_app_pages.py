@@ -161,13 +161,14 @@ def test_graph_picker_lists_statements_only_while_they_are_few(open_page, data_d
     monkeypatch.setenv("PERMANENCE_KG_DATA", str(scaled_copy(data_dir, 4, tmp_path / "x4")))
     at = open_page("graph", node="opt:adoption")
     assert statements_listed(at) == [] and any("Adoption" in o for o in at.selectbox(key="url-node").options)
-    statement = next(b for b in at.button if b.label.startswith("← about "))
+    statement = [b for b in at.button if b.label.startswith("← about ")][-1]  # statements come last
     statement.click().run()  # a statement made the centre by a click is the one listed
     assert not at.exception and at.query_params["node"].startswith("stmt:")
     assert len(statements_listed(at)) == 1
     adoption = open_page("graph", node="opt:adoption")  # 4x: over a thousand statements link to it
     links = [b for b in adoption.button if b.key.startswith("go-")]
     assert len(links) == 200 and any("The first 200 of" in c.value for c in adoption.caption)
+    assert any(b.label == "secured by → Adoption order" for b in links)  # not behind the statements
 
 
 def test_graph_depth_and_types_are_in_the_url(open_page):

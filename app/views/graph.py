@@ -227,13 +227,19 @@ with details:
             for _, other, attrs in graph.edges(centre, data=True)
             if other != centre
         },
-        key=lambda pair: (pair[0].strip("←→ "), str(entities.at[pair[1], "label"])),
+        # Statements last: an option's orders and concepts stay in the first MAX_LINKS however many
+        # councils' statements are about it.
+        key=lambda pair: (
+            entities.at[pair[1], "type"] == "statement",
+            pair[0].strip("←→ "),
+            str(entities.at[pair[1], "label"]),
+        ),
     )
     if not neighbours:
         st.caption("Nothing.")
     if len(neighbours) > MAX_LINKS:
         st.caption(
-            f"The first {MAX_LINKS} of {len(neighbours):,} links, by link and name: open a council, "
+            f"The first {MAX_LINKS} of {len(neighbours):,} links (statements last): open a council, "
             "option or order to reach the rest."
         )
     with st.container(height=380, border=False):
