@@ -131,6 +131,9 @@ def councils() -> list[str]:
     return ids("council")
 
 
+# Councils a page lays out side by side (cards, columns) before the reader chooses: every one of the
+# five sources; at national scale (150) the first ten.
+COUNCILS_SHOWN_AT_FIRST = 10
 _SMALL_NUMBERS = "no one two three four five six seven eight nine ten".split()
 
 

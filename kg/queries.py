@@ -597,7 +597,7 @@ def _check_limit(limit: int | None) -> None:
     if limit is None:
         return
     if isinstance(limit, bool) or not isinstance(limit, int):
-        raise KGError(f"row limit must be a whole number, not '{str(limit)[:40]}'")
+        raise KGError(f"row limit must be a whole number (or None for every row), not '{str(limit)[:40]}'")
     if limit < 1:
         raise KGError(f"row limit must be at least 1, not {limit}")
 

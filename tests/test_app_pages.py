@@ -79,16 +79,21 @@ def test_overview_shows_councils_documents_annotations_coverage_and_counts(open_
     assert counts.loc["All statements"].to_dict() == total
 
 
-def test_the_overview_counts_the_councils_and_shows_a_page_of_them(data_dir, tmp_path, monkeypatch):
-    """Five at first, all shown; a graph of more councils (scale.py's copies: 15 here) is not called
-    five, and its overview shows the first ten until the reader picks others (kept in the URL)."""
+@pytest.fixture(scope="module")
+def tripled(data_dir, tmp_path_factory):
+    """The build with each council copied twice more (benchmarks/scale.py): 15 councils."""
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from scale import scaled_copy
 
-    tripled = scaled_copy(data_dir, 3, tmp_path / "x3")
+    return scaled_copy(data_dir, 3, tmp_path_factory.mktemp("x3"))
+
+
+def test_the_overview_counts_the_councils_and_shows_a_page_of_them(data_dir, tripled, monkeypatch):
+    """Five at first, all shown; a graph of more councils (scale.py's copies: 15 here) is not called
+    five, and its overview shows the first ten until the reader picks others (kept in the URL)."""
     for graph, words, shown, params in (
         (data_dir, "five", 5, {}),
         (tripled, "15", 10, {}),
@@ -455,6 +460,18 @@ def test_child_drill_down_shows_one_option_council_by_council(open_page, data_di
     assert at.selectbox(key="url-option").value == "special-guardianship"
     at.selectbox(key="url-option").set_value("residential").run()
     assert at.query_params["option"] == "residential"
+
+
+def test_child_sets_ten_councils_side_by_side_until_the_reader_picks(open_page, tripled, monkeypatch):
+    five = open_page("child", age="9", option="adoption")
+    assert "side by side" not in shown_text(five)  # the five sources: every council, no choice
+    monkeypatch.setenv("PERMANENCE_KG_DATA", str(tripled))
+    at = open_page("child", age="9", option="adoption")
+    assert "10 of 15 councils side by side: choose others above." in [c.value for c in at.caption]
+    assert len(at.multiselect(key="url-side").value) == 10
+    picked = open_page("child", age="9", option="adoption", side="medway,enfield-copy2")
+    assert sorted(picked.multiselect(key="url-side").value) == ["enfield-copy2", "medway"]
+    assert "2 of 15 councils side by side: choose others above." in [c.value for c in picked.caption]
 
 
 # --- Who can apply ------------------------------------------------------------------------------

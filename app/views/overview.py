@@ -22,7 +22,6 @@ MEANINGS = {
     "mentioned": "only mentioned in passing",
     "absent": "the document never names it",
 }
-SHOWN_AT_FIRST = 10  # councils shown before the reader chooses (all five of the sources)
 COLOURS = {"listed": "#66bb6a", "section": "#9ccc65", "in-sentence": "#dcedc8", "mentioned": "#ffe082"}
 
 
@@ -45,10 +44,9 @@ def strength(presentation: str) -> int:
 st.title(f"Permanence guidance of {ui.how_many_councils()} councils")
 st.markdown(
     f"**What this is:** an explorer of {ui.how_many_councils()} English councils' published guidance on "
-    "permanence for "
-    "children in care, every fact shown in the council's own words with a link to its place in the "
-    "document. **What it is not:** legal advice, or a statement of current practice; where a document "
-    "is silent, so is this tool."
+    "permanence for children in care, every fact shown in the council's own words with a link to its "
+    "place in the document. **What it is not:** legal advice, or a statement of current practice; "
+    "where a document is silent, so is this tool."
 )
 st.caption(ui.NOTICE)
 
@@ -56,7 +54,9 @@ today = date.today()
 everyone = ui.councils()
 # Every council's card, heatmap column and count column while they fit a page; past that (a graph of
 # every English council) the first of them, and the reader picks others.
-chosen = ui.url_list("councils", "Councils", everyone, everyone[:SHOWN_AT_FIRST], ui.council_name)
+chosen = ui.url_list(
+    "councils", "Councils", everyone, everyone[: ui.COUNCILS_SHOWN_AT_FIRST], ui.council_name
+)
 if len(chosen) < len(everyone):
     st.caption(f"{len(chosen)} of {len(everyone):,} councils shown: choose others above.")
 if not chosen:
