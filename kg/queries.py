@@ -592,8 +592,8 @@ def _number(value: Any, what: str) -> float:
 
 
 def _check_limit(limit: int | None) -> None:
-    # A caller that needs the whole answer (an export, the app's tables, decision support) asks for
-    # every row: a default limit would cut it quietly once the graph is large enough.
+    # A caller that needs the whole answer (the app's own tables, decision support) asks for every
+    # row: a default limit would cut it quietly once the graph is large enough.
     if limit is None:
         return
     if isinstance(limit, bool) or not isinstance(limit, int):
