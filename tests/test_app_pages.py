@@ -80,15 +80,9 @@ def test_overview_shows_councils_documents_annotations_coverage_and_counts(open_
 
 
 @pytest.fixture(scope="module")
-def tripled(data_dir, tmp_path_factory):
-    """The build with each council copied twice more (benchmarks/scale.py): 15 councils."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from scale import scaled_copy
-
-    return scaled_copy(data_dir, 3, tmp_path_factory.mktemp("x3"))
+def tripled(scaled) -> str:
+    """The build with each council copied twice more: 15 councils."""
+    return scaled(3)
 
 
 def test_the_overview_counts_the_councils_and_shows_a_page_of_them(data_dir, tripled, monkeypatch):
@@ -150,20 +144,15 @@ def test_graph_statement_node_shows_its_evidence_with_a_link_to_the_document(ope
     assert f"sources?council={row['council']}&start={row['start']}&end={row['end']}" in text
 
 
-def test_graph_picker_lists_statements_only_while_they_are_few(open_page, data_dir, tmp_path, monkeypatch):
+def test_graph_picker_lists_statements_only_while_they_are_few(open_page, scaled, monkeypatch):
     """At national scale the picker would send the browser tens of thousands of statements on every
     run: past STATEMENTS_IN_PICKER (2,000; 4x has 2,364) it lists the other entities and the centre."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from scale import scaled_copy
 
     def statements_listed(at: AppTest) -> list[str]:
         return [o for o in at.selectbox(key="url-node").options if "Council statement" in o]
 
     assert len(statements_listed(open_page("graph", node="opt:adoption"))) > 500
-    monkeypatch.setenv("PERMANENCE_KG_DATA", str(scaled_copy(data_dir, 4, tmp_path / "x4")))
+    monkeypatch.setenv("PERMANENCE_KG_DATA", scaled(4))
     at = open_page("graph", node="opt:adoption")
     assert statements_listed(at) == [] and any("Adoption" in o for o in at.selectbox(key="url-node").options)
     statement = [b for b in at.button if b.label.startswith("← about ")][-1]  # statements come last

@@ -6,21 +6,16 @@ so `options` puts every list of quotes in document order itself."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from kg import decide, queries
 from kg.decide.options import _in_document_order
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from scale import scaled_copy  # noqa: E402
-
 
 @pytest.fixture(scope="module")
-def doubled_with_store(data_dir, tmp_path_factory) -> str:
-    return str(scaled_copy(data_dir, 2, tmp_path_factory.mktemp("x2s"), stored=True))
+def doubled_with_store(scaled) -> str:
+    return scaled(2, stored=True)
 
 
 DECISIONS = {

@@ -4,15 +4,9 @@ ids) must not change a row about the five."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from kg import queries
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from scale import scaled_copy  # noqa: E402
 
 # Answers that are, by their question, about the set of councils, so the copies rightly change
 # them: what no other council says (every copy says the same), which options every council
@@ -40,11 +34,6 @@ def about_the_five(rows: list[list]) -> list[list]:
         if not any(_is_copy(v) for v in row):
             kept.append(row)
     return kept
-
-
-@pytest.fixture(scope="module")
-def doubled(data_dir, tmp_path_factory) -> str:
-    return str(scaled_copy(data_dir, 2, tmp_path_factory.mktemp("x2")))
 
 
 @pytest.mark.parametrize("name", sorted(set(queries.library()) - set(ABOUT_ALL_COUNCILS)))

@@ -14,13 +14,6 @@ from kg import decide, queries
 from kg.query_process import visible
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from scale import scaled_copy  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def doubled(data_dir, tmp_path_factory) -> str:
-    return str(scaled_copy(data_dir, 2, tmp_path_factory.mktemp("x2")))
 
 
 @pytest.fixture
