@@ -501,6 +501,15 @@ def place_of(council: str, quote_text: str, section: Any = None) -> tuple[int | 
     return (found[0][0], found[0][1]) if found else (None, None)
 
 
+def councils_laid_out(name: str, label: str, everyone: list[str], what: str = "shown") -> list[str]:
+    """The councils a page lays out side by side, kept in the URL under ``name``: the first
+    COUNCILS_SHOWN_AT_FIRST unless the reader chooses, with a caption when some are left out."""
+    chosen = url_list(name, label, everyone, everyone[:COUNCILS_SHOWN_AT_FIRST], council_name)
+    if len(chosen) < len(everyone):
+        st.caption(f"{len(chosen)} of {len(everyone):,} councils {what}: choose others above.")
+    return chosen
+
+
 def url_list(
     name: str,
     label: str,

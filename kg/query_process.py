@@ -86,9 +86,7 @@ def visible(columns: list[str], rows: Any, limit: int | None) -> tuple[list[str]
     limit is read."""
     keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
     kept = [[row[i] for i in keep] for row in islice(rows, None if limit is None else limit + 1)]
-    if limit is None:
-        return [columns[i] for i in keep], kept, False
-    return [columns[i] for i in keep], kept[:limit], len(kept) > limit
+    return [columns[i] for i in keep], kept[:limit], limit is not None and len(kept) > limit
 
 
 def answer(engine: Any, job: Job) -> tuple[str, Any]:

@@ -251,11 +251,8 @@ SECTIONS = [
 side_by_side = entry["councils"]
 if len(side_by_side) > ui.COUNCILS_SHOWN_AT_FIRST:  # a column each for 150 councils reads as nothing
     listed = [c["council"] for c in side_by_side]
-    picked = ui.url_list(
-        "side", "Councils side by side", listed, listed[: ui.COUNCILS_SHOWN_AT_FIRST], ui.council_name
-    )
+    picked = ui.councils_laid_out("side", "Councils side by side", listed, "side by side")
     side_by_side = [c for c in side_by_side if c["council"] in picked]
-    st.caption(f"{len(side_by_side)} of {len(listed):,} councils side by side: choose others above.")
 for column, c in zip(st.columns(max(len(side_by_side), 1), border=True), side_by_side):
     column.subheader(ui.short_council_name(c["council"]))
     said = False

@@ -41,9 +41,10 @@ def strength(presentation: str) -> int:
     return ["#43a047", *COLOURS.values(), "#ef9a9a"].index(colour(presentation))
 
 
-st.title(f"Permanence guidance of {ui.how_many_councils()} councils")
+how_many = ui.how_many_councils()
+st.title(f"Permanence guidance of {how_many} councils")
 st.markdown(
-    f"**What this is:** an explorer of {ui.how_many_councils()} English councils' published guidance on "
+    f"**What this is:** an explorer of {how_many} English councils' published guidance on "
     "permanence for children in care, every fact shown in the council's own words with a link to its "
     "place in the document. **What it is not:** legal advice, or a statement of current practice; "
     "where a document is silent, so is this tool."
@@ -51,14 +52,9 @@ st.markdown(
 st.caption(ui.NOTICE)
 
 today = date.today()
-everyone = ui.councils()
 # Every council's card, heatmap column and count column while they fit a page; past that (a graph of
 # every English council) the first of them, and the reader picks others.
-chosen = ui.url_list(
-    "councils", "Councils", everyone, everyone[: ui.COUNCILS_SHOWN_AT_FIRST], ui.council_name
-)
-if len(chosen) < len(everyone):
-    st.caption(f"{len(chosen)} of {len(everyone):,} councils shown: choose others above.")
+chosen = ui.councils_laid_out("councils", "Councils", ui.councils())
 if not chosen:
     st.stop()
 documents = ui.ask("app-documents")
