@@ -66,6 +66,7 @@ benchmark: build
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/queries.py
 	$(BIN)/python benchmarks/floor.py
+	$(BIN)/python benchmarks/load_method.py
 	$(BIN)/python benchmarks/app_pages.py
 
 clean:

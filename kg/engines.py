@@ -45,8 +45,8 @@ class Term:
 
 class Engine(Protocol):
     def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
-        """Columns and at most ``limit + 1`` rows (one more than asked, so a cut can be noticed);
-        ``bindings`` maps a variable name (without ``?``) to its value."""
+        """The columns users see (shown()) and at most ``limit + 1`` rows (one more than asked, so a cut
+        can be noticed); ``bindings`` maps a variable name (without ``?``) to its value."""
         ...
 
     def prepare(self) -> None:
@@ -84,52 +84,61 @@ def oxigraph_syntax_error(text: str) -> KGError | None:
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-# Datatypes whose value is its lexical form (taken as it is, without building an rdflib term).
-_AS_TEXT = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", _XSD + "anyURI"}
-# The integer datatypes rdflib converts with int().
-_INTEGERS = {
-    _XSD + name
-    for name in (
-        "integer nonPositiveInteger negativeInteger nonNegativeInteger positiveInteger long int short byte "
-        "unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
-}
 
 
-_BOOLEAN = _XSD + "boolean"
+def _integer(lexical: str) -> Any:
+    try:
+        return int(lexical)
+    except ValueError:
+        return lexical  # ill-formed: rdflib gives its lexical form too
+
+
+def _float(lexical: str) -> Any:
+    try:
+        return float(lexical)
+    except ValueError:
+        return None  # ill-formed: read as rdflib reads it (_python)
+
+
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-_FLOATS = {_XSD + t for t in ("decimal", "double", "float")}
+# Literals converted directly, by datatype (most values: strings, IRIs as text, integers): going
+# through an rdflib Literal cost more than the query itself for long results. A converter that
+# returns None leaves the literal to rdflib.
+_DIRECT: dict[str, Any] = {
+    _XSD + "string": None,
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString": None,
+    _XSD + "anyURI": None,
+    _XSD + "boolean": _BOOLEANS.get,
+    **{_XSD + t: _float for t in ("decimal", "double", "float")},
+    **{
+        _XSD + name: _integer
+        for name in (
+            "integer nonPositiveInteger negativeInteger nonNegativeInteger positiveInteger long int short "
+            "byte unsignedLong unsignedInt unsignedShort unsignedByte"
+        ).split()
+    },
+}
+_NO_CONVERTER = object()
 
 
 def _python(term: Any) -> Any:
     """A result value as plain Python, the same whichever engine produced it."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        # Strings, IRIs and integers (most values) converted directly: going through an rdflib
-        # Literal cost more than the query itself for long results.
-        datatype = term.datatype.value
-        if datatype in _AS_TEXT:
+    kind = type(term)
+    if kind is ox.Literal:
+        convert = _DIRECT.get(term.datatype.value, _NO_CONVERTER)
+        if convert is None:
             return term.value
-        if datatype in _INTEGERS:
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value  # ill-formed: rdflib gives its lexical form too
-        if datatype == _BOOLEAN and term.value in _BOOLEANS:
-            return _BOOLEANS[term.value]
-        if datatype in _FLOATS:
-            try:
-                return float(term.value)
-            except ValueError:
-                pass  # ill-formed: as rdflib reads it, below
+        if convert is not _NO_CONVERTER:
+            value = convert(term.value)  # type: ignore[operator]
+            if value is not None:
+                return value
         import rdflib
 
-        term = rdflib.Literal(term.value, datatype=datatype)
-    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        term = rdflib.Literal(term.value, datatype=term.datatype.value)
+    elif kind is ox.NamedNode or kind is ox.BlankNode:
         return term.value
+    elif term is None:
+        return None
     import rdflib
 
     if isinstance(term, rdflib.Literal):
@@ -142,6 +151,21 @@ def _python(term: Any) -> Any:
             return float(value)
         return str(term)
     return str(term)
+
+
+def shown(names: list[str]) -> list[int]:
+    """Where the columns users see are: not the "_" ones, which carry a query's bound parameters."""
+    return [i for i, name in enumerate(names) if not name.startswith("_")]
+
+
+def solution_rows(solutions: ox.QuerySolutions, limit: int | None) -> Rows:
+    """The columns users see, and at most ``limit + 1`` rows of them as plain Python. Solutions stream:
+    stopping at the limit, and leaving the parameters' columns alone, spares building values nobody
+    will see."""
+    names = [v.value for v in solutions.variables]
+    keep = shown(names)
+    rows = [[_python(row[i]) for i in keep] for row in islice(solutions, _more(limit))]
+    return [names[i] for i in keep], rows
 
 
 class OxigraphEngine:
@@ -176,10 +200,7 @@ class OxigraphEngine:
             return ["result"], [[bool(solutions)]]
         if not isinstance(solutions, ox.QuerySolutions):
             raise KGError("only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)")
-        names = [v.value for v in solutions.variables]
-        # Solutions stream: stopping at the limit spares building rows nobody will see.
-        rows = islice(solutions, _more(limit))
-        return names, [[_python(row[i]) for i in range(len(names))] for row in rows]
+        return solution_rows(solutions, limit)
 
 
 class StoredOxigraphEngine(OxigraphEngine):
@@ -252,11 +273,11 @@ class RdflibEngine:
                     "only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)"
                 )
             names = [str(v) for v in result.vars or []]
+            keep = shown(names)
             rows = [
-                [_python(row[i]) for i in range(len(names))]  # type: ignore[index]
-                for row in islice(result, _more(limit))
+                [_python(row[i]) for i in keep] for row in islice(result, _more(limit))  # type: ignore[index]
             ]
-            return names, rows
+            return [names[i] for i in keep], rows
         except ParseException as exc:
             raise syntax_error(exc.lineno, exc.col, exc.msg) from None
         except (KGError, MemoryError):

@@ -38,7 +38,6 @@ import socket
 import subprocess
 import sys
 import threading
-from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -80,13 +79,12 @@ def _virtual_size() -> int:
     return 0
 
 
-def visible(columns: list[str], rows: Any, limit: int | None) -> tuple[list[str], list[list[Any]], bool]:
-    """The columns users see (not the "_" ones: bound parameters), at most ``limit`` rows of them
-    (every row if None), and whether more were there. ``rows`` may be a stream: one row past the
-    limit is read."""
-    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-    kept = [[row[i] for i in keep] for row in islice(rows, None if limit is None else limit + 1)]
-    return [columns[i] for i in keep], kept[:limit], limit is not None and len(kept) > limit
+def visible(
+    columns: list[str], rows: list[list[Any]], limit: int | None
+) -> tuple[list[str], list[list[Any]], bool]:
+    """At most ``limit`` rows of an engine's answer (every row if None), and whether more were there
+    (an engine returns one row past the limit)."""
+    return columns, rows[:limit], limit is not None and len(rows) > limit
 
 
 def answer(engine: Any, job: Job) -> tuple[str, Any]:

@@ -19,14 +19,13 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any, Callable
 
 import httpx
 import pyoxigraph as ox
 
-from .engines import Term, _python
+from .engines import Term, solution_rows
 from .errors import KGError
 from .store import nquads_path
 from .vocab import SPARQL_PREFIXES
@@ -136,7 +135,8 @@ def select(
     timeout: float | None = None,
     limit: int | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
-    """Columns and at most ``limit + 1`` rows of a SELECT or ASK query run by a SPARQL endpoint."""
+    """The columns users see and at most ``limit + 1`` rows of a SELECT or ASK query run by a SPARQL
+    endpoint."""
     _check_url(endpoint, "endpoint")
     query = SPARQL_PREFIXES + bind(text, bindings or {})
     try:
@@ -170,9 +170,7 @@ def select(
         raise KGError(f"the endpoint {endpoint} sent unreadable results: {exc}") from None
     if isinstance(results, ox.QueryBoolean):
         return ["result"], [[bool(results)]]
-    names = [v.value for v in results.variables]
-    rows = islice(results, None if limit is None else limit + 1)
-    return names, [[_python(row[i]) for i in range(len(names))] for row in rows]
+    return solution_rows(results, limit)
 
 
 # -- push ---------------------------------------------------------------------------------------

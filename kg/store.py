@@ -182,7 +182,10 @@ def load_store(path: Path | str | None = None) -> ox.Store:
     checked = Checked(path)
     store = ox.Store()
     try:
-        store.bulk_load(input=checked.reader, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+        # One transaction, not bulk_load: in memory, bulk_load's parallel loaders take half as much
+        # memory again at their peak and leave a store whose queries run 20-40% slower
+        # (benchmarks/load_method.py).
+        store.load(input=checked.reader, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
     except (SyntaxError, ValueError, OSError) as exc:
         checked.close()
         raise KGError(

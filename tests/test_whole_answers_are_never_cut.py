@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import decide, queries
+from kg import decide, engines, queries
 from kg.query_process import visible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,10 +48,14 @@ def test_every_row_is_returned_when_no_limit_is_asked(doubled):
     assert whole.rows[: queries.DEFAULT_LIMIT] == shown.rows
 
 
-def test_no_limit_reads_a_stream_to_its_end():
-    rows = iter([[n, "x"] for n in range(25)])
-    assert visible(["n", "_bound"], rows, None) == (["n"], [[n] for n in range(25)], False)
-    assert visible(["n"], iter([[n] for n in range(25)]), 10)[2] is True
+@pytest.mark.parametrize("engine", engines.ENGINES)
+def test_no_limit_reads_every_row_and_a_limit_one_past_it(data_dir, engine):
+    loaded = engines.load_engine(engine, str(data_dir))
+    text = "SELECT ?n ?_bound WHERE { VALUES ?n { 1 2 3 4 5 } BIND (1 AS ?_bound) } ORDER BY ?n"
+    assert loaded.select(text, {}, None) == (["n"], [[1], [2], [3], [4], [5]])
+    assert loaded.select(text, {}, 2) == (["n"], [[1], [2], [3]])  # one past: a cut can be noticed
+    assert visible(["n"], [[1], [2], [3]], 2) == (["n"], [[1], [2]], True)
+    assert visible(["n"], [[1], [2]], None) == (["n"], [[1], [2]], False)
 
 
 @pytest.mark.parametrize("limit", [0, -1, 2.5, True, "10"])
