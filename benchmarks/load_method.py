@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from queries import status_mib
 from scale import scaled_copy
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -41,14 +42,6 @@ QUERIES = [
 ]
 
 
-def _status(field: str) -> float:
-    """A memory figure of this process in MiB (Oxigraph's store lives outside Python's allocator)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def one_process(method: str, data: str, names: list[str], runs: int) -> dict:
     """In this process: fill a store with ``method``, then time each query on it."""
     import pyoxigraph as ox
@@ -58,15 +51,15 @@ def one_process(method: str, data: str, names: list[str], runs: int) -> dict:
     from kg.store import Checked
     from kg.vocab import SPARQL_PREFIXES
 
-    before = _status("VmRSS")
+    before = status_mib("VmRSS")
     started = time.perf_counter()
     checked = Checked(data)
     store = ox.Store()
     getattr(store, method)(input=checked.reader, format=ox.RdfFormat.N_QUADS)
     checked.check(len(store))
     loaded = time.perf_counter() - started
-    memory = _status("VmRSS") - before
-    peak = _status("VmHWM")
+    memory = status_mib("VmRSS") - before
+    peak = status_mib("VmHWM")
     times = {}
     for name in names:
         query = queries.get(name)

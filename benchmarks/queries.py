@@ -53,7 +53,7 @@ IN_PROCESS_MAX_BYTES = 400_000_000  # about 45x
 TARGET_1X_MS, TARGET_SCALED_P50_MS, TARGET_SCALED_P95_MS, TARGET_LOAD_S = 10, 100, 250, 0.5
 
 
-def _status(field: str) -> float:
+def status_mib(field: str) -> float:
     """A memory figure of this process in MiB (Oxigraph's store lives outside Python's allocator)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -74,14 +74,14 @@ def measure(engine_name: str, data: str, names: list[str], repeats: int, cap: fl
     # This process's own copy (for the in-process overhead) only while it is small: at 300x a
     # second copy of the graph beside the query process's would double the memory.
     small = nquads_path(data).stat().st_size < IN_PROCESS_MAX_BYTES
-    before = _status("VmRSS")
+    before = status_mib("VmRSS")
     started = time.perf_counter()
     if small:
         queries.graph(engine_name, data)
     else:
         queries.preload(engine_name, data)  # the query process's copy: load plus its start
     load_s = time.perf_counter() - started
-    loaded = _status("VmRSS") - before
+    loaded = status_mib("VmRSS") - before
     queries.preload(engine_name, data)  # the query process's copy, so no query waits for a load
 
     def once(run) -> float | None:
@@ -124,7 +124,7 @@ def measure(engine_name: str, data: str, names: list[str], repeats: int, cap: fl
     return {
         "load_s": load_s,
         "load_mib": loaded,
-        "peak_mib": _status("VmHWM"),
+        "peak_mib": status_mib("VmHWM"),
         "timings": timings,
         "overhead_ms": {"in-process": overhead(None) if small else None, "warm query process": overhead(cap)},
         "load_average": os.getloadavg()[0],
