@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from chromium import ARGS, CHROMIUM
+from report import publish
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
 DONE = (
     "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
     " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
@@ -270,10 +270,7 @@ def main() -> None:
         f"Load average at the end: {load:.1f} on {os.cpu_count()} cores (⚠: over the 1.5 s / 0.5 s target)."
     )
     table = "\n".join(lines) + "\n"
-    print(table)
-    RESULTS.mkdir(exist_ok=True)
-    name = "app_pages.md" if args.scale == 1 else f"app_pages-{args.scale}x.md"
-    (RESULTS / name).write_text(table, encoding="utf-8")
+    publish("app_pages.md" if args.scale == 1 else f"app_pages-{args.scale}x.md", table)
 
 
 if __name__ == "__main__":

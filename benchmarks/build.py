@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from report import publish
 
 
 def one_build(out: Path) -> tuple[float, float]:
@@ -52,9 +52,7 @@ def main() -> None:
             f"| process wall time incl. start-up (s, mean of {args.runs}) | {total / args.runs:.2f} | | | |",
         ]
     )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "build.md").write_text(table + "\n", encoding="utf-8")
-    print(table)
+    publish("build.md", table)
 
 
 if __name__ == "__main__":

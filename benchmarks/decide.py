@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from report import publish
+
 TARGET_S = 1.0
 
 # (command line after `permanence-kg`, Python call in kg.decide as (function, kwargs))
@@ -135,9 +136,7 @@ def main() -> None:
         f"Load average (1, 5, 15 min) after the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     table = "\n".join(lines)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "decide.md").write_text(table + "\n", encoding="utf-8")
-    print(table)
+    publish("decide.md", table)
 
 
 if __name__ == "__main__":

@@ -28,11 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import publish
 from scale import scaled_copy
 
 from kg import engines, queries
 
-RESULTS = Path(__file__).resolve().parent / "results"
 WHOLE_TABLES = [
     "statements",
     "claim-matrix",
@@ -117,9 +117,7 @@ def main() -> None:
             f"{r['floor, real sort keys']:,.0f} |"
         )
     table = "\n".join(lines)
-    print(table)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "floor.md").write_text(table + "\n")
+    publish("floor.md", table)
 
 
 if __name__ == "__main__":

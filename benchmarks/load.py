@@ -38,13 +38,13 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from report import RESULTS  # noqa: E402
 from scale import scaled_copy  # noqa: E402
 
 from kg import queries, remote  # noqa: E402
 from kg.store import nquads_path  # noqa: E402
 from kg.vocab import SPARQL_PREFIXES  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
 REQUEST_TIMEOUT = 60.0
 STARTUP_SECONDS = 180.0
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
 import pyoxigraph as ox
 
@@ -45,7 +45,7 @@ class Term:
 
 class Engine(Protocol):
     def select(self, text: str, bindings: dict[str, Term], limit: int | None = None) -> Rows:
-        """The columns users see (shown()) and at most ``limit + 1`` rows (one more than asked, so a cut
+        """The columns users see (shown_rows()) and at most ``limit + 1`` rows (one more than asked, so a cut
         can be noticed); ``bindings`` maps a variable name (without ``?``) to its value."""
         ...
 
@@ -103,11 +103,11 @@ def _float(lexical: str) -> Any:
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 # Literals converted directly, by datatype (most values: strings, IRIs as text, integers): going
 # through an rdflib Literal cost more than the query itself for long results. A converter that
-# returns None leaves the literal to rdflib.
-_DIRECT: dict[str, Any] = {
-    _XSD + "string": None,
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString": None,
-    _XSD + "anyURI": None,
+# returns None (an ill-formed value) leaves the literal to rdflib.
+_DIRECT: dict[str, Callable[[str], Any]] = {
+    _XSD + "string": str,
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString": str,
+    _XSD + "anyURI": str,
     _XSD + "boolean": _BOOLEANS.get,
     **{_XSD + t: _float for t in ("decimal", "double", "float")},
     **{
@@ -118,18 +118,15 @@ _DIRECT: dict[str, Any] = {
         ).split()
     },
 }
-_NO_CONVERTER = object()
 
 
 def _python(term: Any) -> Any:
     """A result value as plain Python, the same whichever engine produced it."""
     kind = type(term)
     if kind is ox.Literal:
-        convert = _DIRECT.get(term.datatype.value, _NO_CONVERTER)
-        if convert is None:
-            return term.value
-        if convert is not _NO_CONVERTER:
-            value = convert(term.value)  # type: ignore[operator]
+        convert = _DIRECT.get(term.datatype.value)
+        if convert is not None:
+            value = convert(term.value)
             if value is not None:
                 return value
         import rdflib
@@ -153,19 +150,19 @@ def _python(term: Any) -> Any:
     return str(term)
 
 
-def shown(names: list[str]) -> list[int]:
-    """Where the columns users see are: not the "_" ones, which carry a query's bound parameters."""
-    return [i for i, name in enumerate(names) if not name.startswith("_")]
+def shown_rows(names: list[str], solutions: Iterable[Any], limit: int | None) -> Rows:
+    """The columns users see (not the "_" ones, which carry a query's bound parameters back) and at
+    most ``limit + 1`` rows of them as plain Python, from any engine's solutions. Solutions stream:
+    stopping at the limit, and leaving the parameters' columns alone, spares building values nobody
+    will see."""
+    keep = [i for i, name in enumerate(names) if not name.startswith("_")]
+    rows = [[_python(row[i]) for i in keep] for row in islice(solutions, _more(limit))]
+    return [names[i] for i in keep], rows
 
 
 def solution_rows(solutions: ox.QuerySolutions, limit: int | None) -> Rows:
-    """The columns users see, and at most ``limit + 1`` rows of them as plain Python. Solutions stream:
-    stopping at the limit, and leaving the parameters' columns alone, spares building values nobody
-    will see."""
-    names = [v.value for v in solutions.variables]
-    keep = shown(names)
-    rows = [[_python(row[i]) for i in keep] for row in islice(solutions, _more(limit))]
-    return [names[i] for i in keep], rows
+    """shown_rows() of Oxigraph's solutions (a local store's, or an endpoint's parsed)."""
+    return shown_rows([v.value for v in solutions.variables], solutions, limit)
 
 
 class OxigraphEngine:
@@ -272,12 +269,7 @@ class RdflibEngine:
                 raise KGError(
                     "only SELECT and ASK queries are accepted (CONSTRUCT and DESCRIBE return graphs)"
                 )
-            names = [str(v) for v in result.vars or []]
-            keep = shown(names)
-            rows = [
-                [_python(row[i]) for i in keep] for row in islice(result, _more(limit))  # type: ignore[index]
-            ]
-            return [names[i] for i in keep], rows
+            return shown_rows([str(v) for v in result.vars or []], result, limit)
         except ParseException as exc:
             raise syntax_error(exc.lineno, exc.col, exc.msg) from None
         except (KGError, MemoryError):
